@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SourceSearch.Text;
+
+namespace SourceSearch;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The services the CLI and the web app share: options, OpenCC, the analysis chain.</summary>
+    public static IServiceCollection AddSourceSearchCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TextOptions>().Bind(configuration.GetSection("Text"));
+        services.AddSingleton<OpenCcConverter>();
+        services.AddSingleton(sp => TextAnalysis.Load(
+            sp.GetRequiredService<IOptions<TextOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("SourceSearch.Text")));
+        return services;
+    }
+}

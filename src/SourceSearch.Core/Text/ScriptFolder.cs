@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SourceSearch.Text;
+
+/// <summary>
+/// Stage 2: folds any Chinese text to Simplified at phrase level (Taiwan and Hong Kong vocabulary
+/// too), keeping the offset map. It runs OpenCC's own algorithm (maximum-match segmentation, then a
+/// chain of dictionary groups) over OpenCC's own installed dictionaries, exported once with
+/// `opencc_dict`, because the native library converts about 2.5 MB/s, less than the chain's budget,
+/// and cannot say which input span each output came from. Tests hold it equal to libopencc with
+/// our fold configuration (Text/opencc/sourcesearch-fold-s.json, which names the same dictionaries).
+/// </summary>
+public sealed class ScriptFolder
+{
+    internal static readonly string SegmentationDictionary = "TSPhrases";
+    internal static readonly string[][] Chain =
+    [
+        ["TWPhrasesRev", "TWVariantsRevPhrases", "TWVariantsRev", "HKVariantsRevPhrases", "HKVariantsRev"],
+        ["TSPhrases", "TSCharacters"],
+    ];
+
+    private readonly PhraseTrie _segmentation;
+    private readonly PhraseTrie[][] _chain;
+
+    /// <summary>Identifies the dictionaries (names and content hashes), for the index's analysis record.</summary>
+    public string Fingerprint { get; }
+
+    private ScriptFolder(PhraseTrie segmentation, PhraseTrie[][] chain, string fingerprint)
+    {
+        _segmentation = segmentation;
+        _chain = chain;
+        Fingerprint = fingerprint;
+    }
+
+    /// <summary>Loads the folding dictionaries from OpenCC's data folder, exporting them to <paramref name="cacheDirectory"/> on first use.</summary>
+    public static ScriptFolder Load(string openCcDataDirectory, string cacheDirectory)
+    {
+        var names = Chain.SelectMany(g => g).Append(SegmentationDictionary).Distinct().ToArray();
+        var sources = names.ToDictionary(n => n, n => Path.Combine(openCcDataDirectory, n + ".ocd2"));
+        foreach (var (name, path) in sources)
+            if (!File.Exists(path))
+                throw new OpenCcUnavailableException($"OpenCC dictionary {path} is missing; {OpenCcUnavailableException.InstallHint}");
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var n in names.Order(StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(n));
+            sha.AppendData(File.ReadAllBytes(sources[n]));
+        }
+        string fingerprint = Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
+        string exportDir = Path.Combine(cacheDirectory, "opencc-" + fingerprint);
+        Directory.CreateDirectory(exportDir);
+
+        var tries = new Dictionary<string, PhraseTrie>();
+        foreach (var n in names)
+        {
+            string txt = Path.Combine(exportDir, n + ".txt");
+            if (!File.Exists(txt)) Export(sources[n], txt);
+            tries[n] = PhraseTrie.FromOpenCcText(File.ReadLines(txt, Encoding.UTF8));
+        }
+        var chain = Chain.Select(g => g.Select(n => tries[n]).ToArray()).ToArray();
+        return new ScriptFolder(tries[SegmentationDictionary], chain, fingerprint);
+    }
+
+    private static void Export(string ocd2, string txt)
+    {
+        string tmp = txt + "." + Environment.ProcessId + ".tmp";
+        var psi = new ProcessStartInfo("opencc_dict")
+        {
+            ArgumentList = { "-i", ocd2, "-o", tmp, "-f", "ocd2", "-t", "text" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new InvalidOperationException("opencc_dict did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new OpenCcUnavailableException($"opencc_dict (to read OpenCC's dictionaries) was not found; {OpenCcUnavailableException.InstallHint}", e);
+        }
+        using (process)
+        {
+            string err = process.StandardError.ReadToEnd();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0 || !File.Exists(tmp))
+                throw new OpenCcUnavailableException($"opencc_dict could not export {ocd2}: {err.Trim()}");
+        }
+        File.Move(tmp, txt, overwrite: true); // atomic: concurrent first runs never see half a file
+    }
+
+    /// <summary>Folds <paramref name="input"/> to Simplified.</summary>
+    public MappedText Fold(MappedText input)
+    {
+        string text = input.Text;
+        if (text.Length == 0) return input;
+
+        // OpenCC's maximum-match segmentation: dictionary matches are segments of their own, the
+        // unmatched stretches between them are segments too. Conversions never cross a boundary.
+        var bounds = new List<int>(4) { 0 };
+        int i = 0;
+        while (i < text.Length)
+        {
+            int m = _segmentation.LongestMatch(text.AsSpan(i), out _);
+            if (m > 0)
+            {
+                if (bounds[^1] != i) bounds.Add(i);
+                i += m;
+                bounds.Add(i);
+            }
+            else i += CharLength(text, i);
+        }
+        if (bounds[^1] != text.Length) bounds.Add(text.Length);
+
+        MappedText current = input;
+        foreach (var group in _chain)
+            current = ConvertStep(current, group, bounds, out bounds);
+        return current;
+    }
+
+    private static MappedText ConvertStep(MappedText input, PhraseTrie[] group, List<int> bounds, out List<int> newBounds)
+    {
+        string text = input.Text;
+        var b = new MappedText.Builder(input);
+        newBounds = new List<int>(bounds.Count) { 0 };
+        for (int s = 0; s + 1 < bounds.Count; s++)
+        {
+            int start = bounds[s], end = bounds[s + 1];
+            int i = start;
+            int same = start; // start of a run copied unchanged, appended in one go
+            while (i < end)
+            {
+                string? value = null;
+                int m = 0;
+                var rest = text.AsSpan(i, end - i);
+                foreach (var dict in group)
+                {
+                    m = dict.LongestMatch(rest, out value);
+                    if (m > 0) break; // OpenCC's group: the first dictionary with a match wins
+                }
+                if (m == 0 || value is null || rest[..m].SequenceEqual(value))
+                {
+                    i += m == 0 ? CharLength(text, i) : m;
+                    continue;
+                }
+                b.AppendSame(same, i);
+                b.AppendReplacement(value, i, i + m);
+                i += m;
+                same = i;
+            }
+            b.AppendSame(same, end);
+            newBounds.Add(b.Length);
+        }
+        return b.Build();
+    }
+
+    private static int CharLength(string text, int i) =>
+        char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+}
+
+/// <summary>A dictionary of phrases for longest-prefix matching: an array for the first unit, hashed children below.</summary>
+internal sealed class PhraseTrie
+{
+    private readonly int[] _root = new int[0x10000]; // node index + 1, 0 = none
+    private readonly List<Dictionary<char, int>?> _children = [null];
+    private readonly List<string?> _values = [null];
+
+    public int Count { get; private set; }
+
+    public static PhraseTrie FromOpenCcText(IEnumerable<string> lines)
+    {
+        var trie = new PhraseTrie();
+        foreach (var line in lines)
+        {
+            int tab = line.IndexOf('\t');
+            if (tab <= 0) continue;
+            string key = line[..tab];
+            var values = line[(tab + 1)..];
+            int space = values.IndexOf(' ');
+            trie.Add(key, space < 0 ? values : values[..space]); // OpenCC uses the first value
+        }
+        return trie;
+    }
+
+    public void Add(string key, string value)
+    {
+        int node = _root[key[0]] - 1;
+        if (node < 0)
+        {
+            node = NewNode();
+            _root[key[0]] = node + 1;
+        }
+        for (int k = 1; k < key.Length; k++)
+        {
+            var children = _children[node] ??= new Dictionary<char, int>();
+            if (!children.TryGetValue(key[k], out int child))
+            {
+                child = NewNode();
+                children[key[k]] = child;
+            }
+            node = child;
+        }
+        if (_values[node] is null) Count++;
+        _values[node] = value;
+    }
+
+    private int NewNode()
+    {
+        _children.Add(null);
+        _values.Add(null);
+        return _values.Count - 1;
+    }
+
+    /// <summary>Length of the longest key that is a prefix of <paramref name="text"/> (0 if none).</summary>
+    public int LongestMatch(ReadOnlySpan<char> text, out string? value)
+    {
+        value = null;
+        if (text.IsEmpty) return 0;
+        int node = _root[text[0]] - 1;
+        int best = 0;
+        for (int k = 1; node >= 0; k++)
+        {
+            if (_values[node] is { } v) { best = k; value = v; }
+            if (k >= text.Length || _children[node] is not { } children || !children.TryGetValue(text[k], out node)) break;
+        }
+        return best;
+    }
+}
