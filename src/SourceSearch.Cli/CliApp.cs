@@ -57,7 +57,7 @@ public static class CliApp
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancel);
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancel);
         }
         catch (Exception e) when (e is OpenCcUnavailableException or DictionaryUnavailableException)
         {

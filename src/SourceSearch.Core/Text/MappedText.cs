@@ -76,14 +76,15 @@ public sealed class MappedText
             }
         }
 
-        /// <summary>Appends a replacement for input[start..end). Equal lengths map unit to unit;
-        /// otherwise every output unit maps to the whole input span.</summary>
-        public void AppendReplacement(ReadOnlySpan<char> replacement, int start, int end)
+        /// <summary>Appends a replacement for input[start..end). With <paramref name="unitToUnit"/> and equal
+        /// lengths each output unit maps to its input unit; otherwise every output unit maps to the whole
+        /// input span (a phrase replaced by another phrase has no character-to-character map).</summary>
+        public void AppendReplacement(ReadOnlySpan<char> replacement, int start, int end, bool unitToUnit = true)
         {
             _changed = true;
             _text.Append(replacement);
             Ensure(replacement.Length);
-            if (replacement.Length == end - start)
+            if (unitToUnit && replacement.Length == end - start)
             {
                 for (int i = 0; i < replacement.Length; i++)
                 {

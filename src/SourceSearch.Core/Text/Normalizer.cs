@@ -87,7 +87,8 @@ public static class Normalizer
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (char.IsSurrogate(c) || Table[c] is not null || IsCombining(c)) return i;
+            if (char.IsSurrogate(c) || Table[c] is not null) return i;
+            if (IsCombining(c)) return Math.Max(0, i - 1); // the mark composes with the unit before it
         }
         return -1;
     }

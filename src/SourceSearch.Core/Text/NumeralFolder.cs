@@ -49,7 +49,9 @@ public static class NumeralFolder
             int e = end;
             while (e > s && text[e - 1] is '万' or '亿') e--;
             if (text.AsSpan(s, e - s).IndexOfAny('万', '亿') >= 0) e = end;
-            if (e - s < 2 || e - s > MaxRun) continue;
+            // A lone numeral is a number only before a unit: 五万亿 → 5万亿, 十万 → 10万.
+            bool unitFollows = e < end;
+            if (e - s < (unitFollows ? 1 : 2) || e - s > MaxRun) continue;
 
             var run = text.AsSpan(s, e - s);
             if (IsPositional(run))

@@ -107,6 +107,9 @@ public sealed partial class OpenCcConverter : IDisposable
         foreach (var h in _handles) _ = h.Value;
     }
 
+    /// <summary>Opens and closes <paramref name="config"/>: throws <see cref="OpenCcUnavailableException"/> when it cannot be used.</summary>
+    internal static void Probe(string config) => Open(config).Dispose();
+
     /// <summary>Version of the loaded OpenCC library, read from the file the dynamic loader resolves (e.g. 1.1.5).</summary>
     public static string LibraryVersion { get; } = FindLibraryVersion();
 

@@ -149,7 +149,8 @@ public sealed class ScriptFolder
                     continue;
                 }
                 b.AppendSame(same, i);
-                b.AppendReplacement(value, i, i + m);
+                // A phrase (核心 → 内核) is replaced as a whole: its characters do not map one to one.
+                b.AppendReplacement(value, i, i + m, unitToUnit: m == CharLength(text, i));
                 i += m;
                 same = i;
             }
