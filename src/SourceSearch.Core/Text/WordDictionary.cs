@@ -118,9 +118,11 @@ public sealed class WordDictionary
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             string word = fold(parts[0]).Trim();
-            if (word.Length == 0 || word.Any(char.IsWhiteSpace))
+            // The segmenter sees runs of Han characters only; Latin words and numbers are always
+            // tokens of their own, so a word to teach is Han characters.
+            if (word.Length == 0 || !word.All(c => CharClass.IsHan(c) || char.IsSurrogate(c)))
             {
-                problems.Add($"{path}:{lineNo}: '{parts[0]}' is not a word");
+                problems.Add($"{path}:{lineNo}: '{parts[0]}' is not a word of Han characters; line ignored");
                 continue;
             }
             int freq;
