@@ -46,6 +46,9 @@ public static class CliApp
         var io = new CliIo(stdin, stdout, stderr);
         root.Subcommands.Add(ConvertCommand.Create(io));
         root.Subcommands.Add(AnalyzeCommand.Create(io));
+        foreach (var c in ArticleCommands.Create(io)) root.Subcommands.Add(c);
+        root.Subcommands.Add(SearchCommand.Create(io));
+        root.Subcommands.Add(EvalCommand.Create(io));
         root.Subcommands.Add(BenchCommand.Create(io));
 
         ParseResult parsed = root.Parse(args);
@@ -59,7 +62,7 @@ public static class CliApp
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancel);
         }
-        catch (Exception e) when (e is OpenCcUnavailableException or DictionaryUnavailableException)
+        catch (Exception e) when (e is OpenCcUnavailableException or DictionaryUnavailableException or Index.IndexUnusableException)
         {
             await stderr.WriteLineAsync($"sourcesearch: {e.Message}");
             return ExitCodes.UsageOrUnusable;

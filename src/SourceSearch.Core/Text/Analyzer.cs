@@ -37,13 +37,19 @@ public sealed class Analyzer(ScriptFolder scriptFolder, WordSegmenter segmenter)
     public string FoldToString(string text) => Fold(text).Text;
 
     /// <summary>All tokens of <paramref name="text"/>, in order of start offset (at one start: words, then bigrams).</summary>
-    public List<Token> Analyze(string text)
+    public List<Token> Analyze(string text) => AnalyzeWithFolding(text).Tokens;
+
+    /// <summary>The tokens and the folded text they came from (the index keeps a hash of the latter).</summary>
+    public (MappedText Folded, List<Token> Tokens) AnalyzeWithFolding(string text)
     {
         var folded = Fold(text);
         var tokens = new List<Token>(folded.Text.Length);
         Tokenize(folded, tokens);
-        return tokens;
+        return (folded, tokens);
     }
+
+    /// <summary>Which script a text is written in, from the characters that exist in one script only.</summary>
+    public Script DetectScript(string text) => scriptFolder.DetectScript(text);
 
     private void Tokenize(MappedText folded, List<Token> tokens)
     {
@@ -165,7 +171,7 @@ internal static class CjkBigrams
 /// </summary>
 internal static class AlphanumericSplitter
 {
-    private static bool IsConnector(char c) => c is '-' or '_' or '.' or '+' or '&' or '/' or '\'' or ',';
+    private static bool IsConnector(char c) => c is '-' or '_' or '.' or '+' or '&' or '/' or ',';
 
     /// <summary>End of the run that starts at <paramref name="i"/>: alphanumerics joined by single connectors.</summary>
     public static int RunEnd(string s, int i)

@@ -23,6 +23,8 @@ public sealed class ScriptFolder
 
     private readonly PhraseTrie _segmentation;
     private readonly PhraseTrie[][] _chain;
+    private readonly HashSet<char> _traditionalOnly = [];
+    private readonly HashSet<char> _simplifiedOnly = [];
 
     /// <summary>Identifies the dictionaries (names and content hashes), for the index's analysis record.</summary>
     public string Fingerprint { get; }
@@ -32,6 +34,33 @@ public sealed class ScriptFolder
         _segmentation = segmentation;
         _chain = chain;
         Fingerprint = fingerprint;
+        // Characters one script has and the other does not: TSCharacters maps the first to the second.
+        var characters = chain[^1][^1];
+        foreach (var (key, value) in characters.Entries())
+            if (key.Length == 1 && value.Length == 1 && key != value)
+            {
+                _traditionalOnly.Add(key[0]);
+                _simplifiedOnly.Add(value[0]);
+            }
+        _simplifiedOnly.ExceptWith(_traditionalOnly);
+        foreach (var (key, value) in characters.Entries())
+            if (key.Length == 1 && key == value) _simplifiedOnly.Remove(key[0]); // used in both scripts
+    }
+
+    /// <summary>Traditional when (nearly) all script-specific characters are Traditional, Simplified likewise, else Mixed.</summary>
+    public Script DetectScript(string text)
+    {
+        int traditional = 0, simplified = 0;
+        foreach (char c in text.Length > 200_000 ? text.AsSpan(0, 200_000) : text.AsSpan())
+        {
+            if (_traditionalOnly.Contains(c)) traditional++;
+            else if (_simplifiedOnly.Contains(c)) simplified++;
+        }
+        int total = traditional + simplified;
+        if (total == 0) return Script.Unknown;
+        if (traditional >= total * 0.9) return Script.Traditional;
+        if (simplified >= total * 0.9) return Script.Simplified;
+        return Script.Mixed;
     }
 
     /// <summary>Loads the folding dictionaries from OpenCC's data folder, exporting them to <paramref name="cacheDirectory"/> on first use.</summary>
@@ -164,6 +193,9 @@ public sealed class ScriptFolder
         char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
 }
 
+/// <summary>The script a text is written in.</summary>
+public enum Script { Unknown, Simplified, Traditional, Mixed }
+
 /// <summary>A dictionary of phrases for longest-prefix matching: an array for the first unit, hashed children below.</summary>
 internal sealed class PhraseTrie
 {
@@ -172,6 +204,10 @@ internal sealed class PhraseTrie
     private readonly List<string?> _values = [null];
 
     public int Count { get; private set; }
+
+    private readonly List<(string Key, string Value)> _entries = [];
+
+    public IReadOnlyList<(string Key, string Value)> Entries() => _entries;
 
     public static PhraseTrie FromOpenCcText(IEnumerable<string> lines)
     {
@@ -208,6 +244,7 @@ internal sealed class PhraseTrie
         }
         if (_values[node] is null) Count++;
         _values[node] = value;
+        _entries.Add((key, value));
     }
 
     private int NewNode()

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Text.Json;
+using SourceSearch.Import;
+using SourceSearch.Index;
+
+namespace SourceSearch.Cli;
+
+/// <summary>import, delete, export, check, reindex: the commands that change or inspect the index.</summary>
+internal static class ArticleCommands
+{
+    public static IEnumerable<Command> Create(CliIo io)
+    {
+        yield return Import(io);
+        yield return Delete(io);
+        yield return Export(io);
+        yield return Check(io);
+        yield return Reindex(io);
+    }
+
+    private static Command Import(CliIo io)
+    {
+        var paths = new Argument<string[]>("path")
+        {
+            Description = "Files or folders: .txt .md .html .docx .pdf .json .jsonl (folders recursively; a folder's metadata.json gives titles and sources).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("import",
+            "Add articles to the index (creating it); an article with an id already there replaces it, an unchanged one is skipped. " +
+            "A bad file or line is reported and the rest imported; exit 1 when any failed.")
+        { paths };
+        command.SetAction(async (parsed, cancel) =>
+        {
+            using var services = io.Services(parsed);
+            using var index = await IndexAccess.OpenAsync(services, create: true, cancel: cancel);
+            var counts = await ImportAsync(index, parsed.GetValue(paths)!, io.Error, Console.IsErrorRedirected || io.Error != Console.Error, cancel);
+            await io.Out.WriteLineAsync($"added {counts.Added}, replaced {counts.Replaced}, unchanged {counts.Unchanged}, failed {counts.Failed}");
+            return counts.Failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal sealed record ImportCounts(int Added, int Replaced, int Unchanged, int Failed);
+
+    /// <summary>Reads, batches and commits; each committed batch stays committed whatever happens after it.</summary>
+    internal static async Task<ImportCounts> ImportAsync(SearchIndex index, IEnumerable<string> paths, TextWriter log, bool plainProgress, CancellationToken cancel, int batchSize = 256)
+    {
+        int added = 0, replaced = 0, unchanged = 0, failed = 0;
+        var batch = new List<Article>(batchSize);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        async Task Flush()
+        {
+            if (batch.Count == 0) return;
+            foreach (var outcome in await index.AddBatchAsync(batch, cancel))
+                _ = outcome switch { AddOutcome.Added => added++, AddOutcome.Replaced => replaced++, _ => unchanged++ };
+            batch.Clear();
+            int done = added + replaced + unchanged;
+            if (plainProgress) await log.WriteLineAsync($"sourcesearch: {done} articles imported, {failed} failed ({clock.Elapsed.TotalSeconds:0.0} s)");
+            else await log.WriteAsync($"\r[{new string('#', Math.Min(30, done / batchSize))}{new string('.', Math.Max(0, 30 - done / batchSize))}] {done} articles, {failed} failed   ");
+        }
+
+        await foreach (var result in new ArticleReader().ReadAsync(paths, cancel))
+        {
+            if (result.Failure is { } f)
+            {
+                failed++;
+                await log.WriteLineAsync($"{(plainProgress ? "" : "\n")}sourcesearch: {f.Path}{(f.Line is { } line ? ":" + line : "")}: {f.Reason}");
+                continue;
+            }
+            var article = result.Article!;
+            if (SearchIndex.Problem(article) is { } problem)
+            {
+                failed++;
+                await log.WriteLineAsync($"sourcesearch: article '{article.Id}': {problem}");
+                continue;
+            }
+            batch.Add(article);
+            if (batch.Count >= batchSize) await Flush();
+        }
+        await Flush();
+        if (!plainProgress) await log.WriteLineAsync();
+        return new ImportCounts(added, replaced, unchanged, failed);
+    }
+
+    private static Command Delete(CliIo io)
+    {
+        var id = new Argument<string>("id") { Description = "The article's id, exactly as imported." };
+        var command = new Command("delete", "Remove an article from the index (exit 1 when there is none with that id).") { id };
+        command.SetAction(async (parsed, cancel) =>
+        {
+            using var services = io.Services(parsed);
+            using var index = await IndexAccess.OpenAsync(services, create: false, cancel: cancel);
+            string given = parsed.GetValue(id)!;
+            if (await index.DeleteAsync(given, cancel))
+            {
+                await io.Out.WriteLineAsync($"deleted {given}");
+                return ExitCodes.Success;
+            }
+            await io.Error.WriteLineAsync($"sourcesearch: no article with id '{given}'");
+            return ExitCodes.SomeInputsFailed;
+        });
+        return command;
+    }
+
+    private static Command Export(CliIo io)
+    {
+        var command = new Command("export", "Write every article as JSONL on standard output, in the import format (id, title, text, and author, date, source, url when set).");
+        command.SetAction(async (parsed, cancel) =>
+        {
+            using var services = io.Services(parsed);
+            using var index = await IndexAccess.OpenAsync(services, create: false, allowMismatch: true, cancel: cancel);
+            await foreach (var a in index.AllAsync(cancel))
+                await io.Out.WriteLineAsync(JsonSerializer.Serialize(ExportLine(a), CliApp.Json));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static Dictionary<string, string> ExportLine(Article a)
+    {
+        var line = new Dictionary<string, string> { ["id"] = a.Id, ["title"] = a.Title, ["text"] = a.Text };
+        if (a.Author is not null) line["author"] = a.Author;
+        if (a.Date is not null) line["date"] = a.Date;
+        if (a.Source is not null) line["source"] = a.Source;
+        if (a.Url is not null) line["url"] = a.Url;
+        return line;
+    }
+
+    private static Command Check(CliIo io)
+    {
+        var command = new Command("check", "Check the index: SQLite's integrity check, FTS5's integrity check, and that every article has its passages. Exit 0 when sound.");
+        command.SetAction(async (parsed, cancel) =>
+        {
+            using var services = io.Services(parsed);
+            using var index = await IndexAccess.OpenAsync(services, create: false, allowMismatch: true, cancel: cancel);
+            var problems = await index.CheckAsync(cancel);
+            foreach (var p in problems) await io.Error.WriteLineAsync("sourcesearch: " + p);
+            if (problems.Count > 0) return ExitCodes.UsageOrUnusable;
+            await io.Out.WriteLineAsync($"ok: {await index.CountAsync(cancel)} articles, index sound");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Reindex(CliIo io)
+    {
+        var command = new Command("reindex", "Re-analyse every article from its stored text (after a dictionary, user dictionary or OpenCC change). Safe to run again if interrupted.");
+        command.SetAction(async (parsed, cancel) =>
+        {
+            using var services = io.Services(parsed);
+            using var index = await IndexAccess.OpenAsync(services, create: false, allowMismatch: true, cancel: cancel);
+            var progress = new Progress<int>(n => io.Error.WriteLine($"sourcesearch: {n} articles re-analysed"));
+            int count = await index.ReindexAsync(progress: progress, cancel: cancel);
+            await io.Out.WriteLineAsync($"reindexed {count} articles");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using SourceSearch.Index;
+using SourceSearch.Search;
+
+namespace SourceSearch.Cli;
+
+/// <summary>`sourcesearch eval DIR`: retrieval metrics of the search on an evaluation folder.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var dir = new Argument<string>("dir") { Description = "A folder with corpus.jsonl ({id,title,text} a line) and queries.jsonl ({question, doc, answers, variants})." };
+        var variant = new Option<string>("--variant")
+        {
+            Description = "Which form of each question to ask: 'question' (default), a key of its variants (zh-Hans, zh-Hant, zh-TW, zh-CN, en), or 'all' for each in turn.",
+            DefaultValueFactory = _ => "question",
+        };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
+        var command = new Command("eval",
+            "Index the folder's corpus into a temporary index, search every question, and print Recall@1/5/20 and MRR@10 of the gold document and the time taken.")
+        { dir, variant, json };
+        command.SetAction(async (parsed, cancel) =>
+        {
+            string folder = parsed.GetValue(dir)!;
+            string corpus = Path.Combine(folder, "corpus.jsonl"), queriesPath = Path.Combine(folder, "queries.jsonl");
+            if (!File.Exists(corpus) || !File.Exists(queriesPath))
+            {
+                await io.Error.WriteLineAsync($"sourcesearch: {folder} needs corpus.jsonl and queries.jsonl");
+                return ExitCodes.UsageOrUnusable;
+            }
+            var queries = new List<EvalQuery>();
+            int lineNo = 0;
+            foreach (var line in await File.ReadAllLinesAsync(queriesPath, cancel))
+            {
+                lineNo++;
+                if (line.Trim().Length == 0) continue;
+                try { queries.Add(EvalQuery.Parse(line)); }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+                {
+                    await io.Error.WriteLineAsync($"sourcesearch: {queriesPath}:{lineNo}: {e.Message}");
+                    return ExitCodes.UsageOrUnusable;
+                }
+            }
+            string wanted = parsed.GetValue(variant)!;
+            var keys = wanted == "all"
+                ? new[] { "question" }.Concat(queries.SelectMany(q => q.Variants.Keys).Distinct().Order(StringComparer.Ordinal)).ToList()
+                : [wanted];
+
+            using var services = io.Services(parsed);
+            string tempDir = Path.Combine(Path.GetTempPath(), "sourcesearch-eval-" + Guid.NewGuid().ToString("N")[..12]);
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                using var index = await SearchIndex.OpenAsync(tempDir, services.Analyzer, create: true, cancel: cancel);
+                var counts = await ArticleCommands.ImportAsync(index, [corpus], io.Error, plainProgress: true, cancel);
+                double indexSeconds = clock.Elapsed.TotalSeconds;
+                var searcher = new Searcher(index, IndexAccess.SearchOptions(services));
+                var rows = new List<EvalRow>();
+                foreach (var key in keys)
+                    rows.Add(await RunAsync(searcher, queries, key, cancel));
+
+                if (parsed.GetValue(json))
+                    await io.Out.WriteLineAsync(JsonSerializer.Serialize(new { set = Path.GetFileName(Path.GetFullPath(folder)), documents = counts.Added, indexSeconds = Math.Round(indexSeconds, 2), rows }, CliApp.Json));
+                else
+                {
+                    await io.Out.WriteLineAsync($"{Path.GetFileName(Path.GetFullPath(folder))}: {counts.Added} documents indexed in {indexSeconds:0.00} s");
+                    await io.Out.WriteLineAsync($"{"variant",-10} {"asked",6} {"R@1",6} {"R@5",6} {"R@20",6} {"MRR@10",7} {"time",7}");
+                    foreach (var r in rows)
+                        await io.Out.WriteLineAsync($"{r.Variant,-10} {r.Asked,6} {r.RecallAt1,6:0.000} {r.RecallAt5,6:0.000} {r.RecallAt20,6:0.000} {r.MrrAt10,7:0.000} {r.Seconds,6:0.0}s");
+                }
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                try { Directory.Delete(tempDir, recursive: true); } catch (IOException) { }
+            }
+        });
+        return command;
+    }
+
+    internal sealed record EvalQuery(string Question, string Doc, IReadOnlyList<string> Answers, IReadOnlyDictionary<string, string> Variants)
+    {
+        public static EvalQuery Parse(string line)
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            var variants = new Dictionary<string, string>();
+            if (root.TryGetProperty("variants", out var v) && v.ValueKind == JsonValueKind.Object)
+                foreach (var p in v.EnumerateObject())
+                    if (p.Value.ValueKind == JsonValueKind.String) variants[p.Name] = p.Value.GetString()!;
+            var answers = root.TryGetProperty("answers", out var a) && a.ValueKind == JsonValueKind.Array
+                ? a.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+                : [];
+            return new EvalQuery(root.GetProperty("question").GetString() ?? "", root.GetProperty("doc").GetString()
+                ?? throw new InvalidOperationException("\"doc\" must be a string"), answers, variants);
+        }
+
+        public string? Text(string variant) => variant == "question" ? Question : Variants.GetValueOrDefault(variant);
+    }
+
+    internal sealed record EvalRow(string Variant, int Asked, int Unanswerable, double RecallAt1, double RecallAt5, double RecallAt20, double MrrAt10, double Seconds);
+
+    private static async Task<EvalRow> RunAsync(Searcher searcher, List<EvalQuery> queries, string variant, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        int asked = 0, errors = 0, r1 = 0, r5 = 0, r20 = 0;
+        double mrr = 0;
+        foreach (var q in queries)
+        {
+            string? text = q.Text(variant);
+            if (text is null) continue;
+            asked++;
+            var response = await searcher.SearchAsync(new SearchRequest(text, Size: 20, Mode: MatchMode.Any), cancel);
+            if (response.Error is not null) { errors++; continue; }
+            int rank = response.Hits.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.Id == q.Doc || x.h.OtherVersions.Contains(q.Doc)).i + 1;
+            if (rank == 0 || response.Hits.All(h => h.Id != q.Doc && !h.OtherVersions.Contains(q.Doc))) continue;
+            if (rank <= 1) r1++;
+            if (rank <= 5) r5++;
+            if (rank <= 20) r20++;
+            if (rank <= 10) mrr += 1.0 / rank;
+        }
+        double n = Math.Max(1, asked);
+        return new EvalRow(variant, asked, errors, Math.Round(r1 / n, 3), Math.Round(r5 / n, 3), Math.Round(r20 / n, 3), Math.Round(mrr / n, 3), Math.Round(clock.Elapsed.TotalSeconds, 2));
+    }
+}

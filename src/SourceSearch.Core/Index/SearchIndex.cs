@@ -1,0 +1,536 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SourceSearch.Import;
+using SourceSearch.Text;
+
+namespace SourceSearch.Index;
+
+public enum AddOutcome { Added, Replaced, Unchanged }
+
+/// <summary>An article as the index holds it.</summary>
+public sealed record StoredArticle(Article Article, Script Script, IReadOnlyList<Passage> Passages, IReadOnlyList<string> OtherVersions);
+
+/// <summary>
+/// The index: one SQLite database (WAL) with the articles (original text verbatim), their passages
+/// (offsets into the text) and an FTS5 table over the passages' analysed tokens. All SQL lives here.
+/// Every write is one transaction, so a crash leaves each article wholly there or wholly absent.
+/// </summary>
+public sealed partial class SearchIndex : IDisposable
+{
+    public const int SchemaVersion = 1;
+    public const string FileName = "sourcesearch.db";
+
+    // FTS5 sees pre-analysed terms separated by spaces; the connectors our Latin terms keep
+    // (deepseek-r1, 2.67, c++) must stay inside a token.
+    private const string FtsTokenizer = "unicode61 remove_diacritics 0 tokenchars '-_.+&/'";
+
+    private readonly string _connectionString;
+
+    public Analyzer Analyzer { get; }
+    public string DatabasePath { get; }
+
+    static SearchIndex() => SQLitePCL.Batteries_V2.Init();
+
+    private SearchIndex(string path, Analyzer analyzer, bool readOnly)
+    {
+        DatabasePath = path;
+        Analyzer = analyzer;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30, // seconds to wait for another writer (CLI import while the server runs)
+        }.ToString();
+    }
+
+    public static string PathIn(string directory) => Path.Combine(directory, FileName);
+
+    /// <summary>
+    /// Opens (creating when <paramref name="create"/>) the index in <paramref name="directory"/>.
+    /// Throws <see cref="IndexMismatchException"/> when another schema or analysis built it, unless
+    /// <paramref name="allowMismatch"/> (for reindex).
+    /// </summary>
+    public static async Task<SearchIndex> OpenAsync(string directory, Analyzer analyzer, bool create = true, bool allowMismatch = false, CancellationToken cancel = default)
+    {
+        string path = PathIn(directory);
+        if (!File.Exists(path))
+        {
+            if (!create) throw new IndexUnusableException($"there is no index in {directory}/ yet: run 'sourcesearch import PATH' first");
+            try { System.IO.Directory.CreateDirectory(directory); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IndexUnusableException($"cannot create the index folder {directory}: {e.Message}", e);
+            }
+        }
+        var index = new SearchIndex(path, analyzer, readOnly: false);
+        try
+        {
+            await index.InitializeAsync(allowMismatch, cancel);
+        }
+        catch (SqliteException e)
+        {
+            throw new IndexUnusableException($"the index {path} cannot be opened: {e.Message}", e);
+        }
+        return index;
+    }
+
+    private async Task InitializeAsync(bool allowMismatch, CancellationToken cancel)
+    {
+        await using var c = await ConnectAsync(cancel);
+        await ExecuteAsync(c, "PRAGMA journal_mode=WAL;", cancel);
+        bool fresh = await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", cancel) == 0;
+        if (fresh)
+        {
+            await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
+            await ExecuteAsync(c, Schema, cancel, tx);
+            await SetMetaAsync(c, tx, "schema_version", SchemaVersion.ToString(CultureInfo.InvariantCulture), cancel);
+            await SetMetaAsync(c, tx, "analysis", Analyzer.Fingerprint, cancel);
+            await SetMetaAsync(c, tx, "created", DateTimeOffset.UtcNow.ToString("O"), cancel);
+            await tx.CommitAsync(cancel);
+            return;
+        }
+        string? schema = await GetMetaAsync(c, "schema_version", cancel);
+        string? analysis = await GetMetaAsync(c, "analysis", cancel);
+        if (allowMismatch) return;
+        if (schema != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+            throw new IndexMismatchException(
+                $"the index {DatabasePath} has schema version {schema ?? "unknown"}, this program uses {SchemaVersion}: run 'sourcesearch reindex' to rebuild it from the stored articles");
+        if (analysis != Analyzer.Fingerprint)
+            throw new IndexMismatchException(
+                $"the index {DatabasePath} was analysed differently ({Describe(analysis)}) from how queries are analysed now ({Describe(Analyzer.Fingerprint)}): run 'sourcesearch reindex' to bring it in step");
+    }
+
+    // Only the parts that differ matter to the reader.
+    private static string Describe(string? fingerprint) => fingerprint ?? "unknown";
+
+    private const string Schema = $"""
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE articles(
+            doc INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            author TEXT, date TEXT, source TEXT, url TEXT,
+            text TEXT NOT NULL,
+            script TEXT NOT NULL,
+            date_key TEXT,
+            year INTEGER,
+            content_hash TEXT NOT NULL,
+            folded_hash TEXT NOT NULL,
+            updated TEXT NOT NULL);
+        CREATE INDEX articles_folded ON articles(folded_hash);
+        CREATE INDEX articles_date ON articles(date_key);
+        CREATE TABLE passages(
+            pid INTEGER PRIMARY KEY,
+            doc INTEGER NOT NULL REFERENCES articles(doc) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL);
+        CREATE INDEX passages_doc ON passages(doc, ord);
+        CREATE VIRTUAL TABLE fts USING fts5(title, words, grams, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
+        """;
+
+    internal async Task<SqliteConnection> ConnectAsync(CancellationToken cancel)
+    {
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync(cancel);
+        await ExecuteAsync(c, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancel);
+        return c;
+    }
+
+    // ---- writing ----
+
+    /// <summary>Adds or replaces (same id) one article in one transaction.</summary>
+    public async Task<AddOutcome> AddAsync(Article article, CancellationToken cancel = default) =>
+        (await AddBatchAsync([article], cancel))[0];
+
+    /// <summary>
+    /// Adds or replaces a batch in one transaction. Articles are analysed first (on every core),
+    /// then written; an article whose content is unchanged is skipped.
+    /// </summary>
+    public async Task<IReadOnlyList<AddOutcome>> AddBatchAsync(IReadOnlyList<Article> batch, CancellationToken cancel = default)
+    {
+        foreach (var a in batch) Validate(a);
+        var prepared = new PreparedArticle[batch.Count];
+        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel }, i => prepared[i] = Prepare(batch[i]));
+
+        var outcomes = new AddOutcome[batch.Count];
+        await using var c = await ConnectAsync(cancel);
+        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
+        for (int i = 0; i < prepared.Length; i++)
+            outcomes[i] = await WriteAsync(c, tx, prepared[i], cancel);
+        await tx.CommitAsync(cancel);
+        return outcomes;
+    }
+
+    /// <summary>Why the index would refuse <paramref name="a"/>, or null when it is fine.</summary>
+    public static string? Problem(Article a) =>
+        string.IsNullOrEmpty(a.Id) ? "an article needs an id"
+        : a.Text is null || a.Text.Trim().Length == 0 ? "the text is empty: nothing to search"
+        : null;
+
+    private static void Validate(Article a)
+    {
+        if (Problem(a) is { } problem) throw new ArticleRejectedException(a.Id ?? "", problem);
+    }
+
+    private sealed record PreparedArticle(
+        Article Article, string ContentHash, string FoldedHash, Script Script, string TitleTerms,
+        IReadOnlyList<Passage> Passages, string[] Words, string[] Grams);
+
+    private PreparedArticle Prepare(Article a)
+    {
+        var (folded, tokens) = Analyzer.AnalyzeWithFolding(a.Text);
+        var passages = PassageSplitter.Split(a.Text);
+        if (passages.Count == 0) passages = [new Passage(0, a.Text.Length)];
+        var words = new StringBuilder[passages.Count];
+        var grams = new StringBuilder[passages.Count];
+        for (int k = 0; k < passages.Count; k++) { words[k] = new(); grams[k] = new(); }
+        int p = 0;
+        foreach (var t in tokens)
+        {
+            while (p + 1 < passages.Count && t.Start >= passages[p].End) p++;
+            var sb = t.Type == TokenType.Bigram ? grams[p] : words[p];
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(t.Term);
+        }
+        // Title words first, then its grams, so a phrase of grams is consecutive in the title column too.
+        var titleTokens = Analyzer.Analyze(a.Title ?? "");
+        string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type != TokenType.Bigram).Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
+        return new PreparedArticle(a, ContentHash(a), FoldedHash(folded.Text), Analyzer.DetectScript(a.Text), titleTerms,
+            passages, words.Select(w => w.ToString()).ToArray(), grams.Select(g => g.ToString()).ToArray());
+    }
+
+    private static string ContentHash(Article a)
+    {
+        var sb = new StringBuilder();
+        foreach (var part in new[] { a.Title, a.Author, a.Date, a.Source, a.Url, a.Text })
+            sb.Append(part?.Length ?? -1).Append(':').Append(part).Append('\u0001');
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32].ToLowerInvariant();
+    }
+
+    // The same article in both scripts folds to the same text; white space and punctuation aside.
+    private static string FoldedHash(string folded)
+    {
+        var sb = new StringBuilder(folded.Length);
+        foreach (char c in folded)
+            if (char.IsLetterOrDigit(c) || char.IsSurrogate(c)) sb.Append(c);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32].ToLowerInvariant();
+    }
+
+    private static async Task<AddOutcome> WriteAsync(SqliteConnection c, SqliteTransaction tx, PreparedArticle p, CancellationToken cancel)
+    {
+        var a = p.Article;
+        long? doc = null;
+        string? oldHash = null;
+        await using (var find = Command(c, tx, "SELECT doc, content_hash FROM articles WHERE id = $id", ("$id", a.Id)))
+        await using (var r = await find.ExecuteReaderAsync(cancel))
+            if (await r.ReadAsync(cancel)) { doc = r.GetInt64(0); oldHash = r.GetString(1); }
+        if (oldHash == p.ContentHash) return AddOutcome.Unchanged;
+
+        var (dateKey, year) = DateKeys.Parse(a.Date);
+        var values = new (string, object?)[]
+        {
+            ("$id", a.Id), ("$title", a.Title ?? ""), ("$author", a.Author), ("$date", a.Date), ("$source", a.Source),
+            ("$url", a.Url), ("$text", a.Text), ("$script", p.Script.ToString()), ("$date_key", dateKey), ("$year", year),
+            ("$content_hash", p.ContentHash), ("$folded_hash", p.FoldedHash), ("$updated", DateTimeOffset.UtcNow.ToString("O")),
+        };
+        if (doc is { } existing)
+        {
+            await DeletePassagesAsync(c, tx, existing, cancel);
+            await using var update = Command(c, tx, """
+                UPDATE articles SET title=$title, author=$author, date=$date, source=$source, url=$url, text=$text,
+                    script=$script, date_key=$date_key, year=$year, content_hash=$content_hash, folded_hash=$folded_hash, updated=$updated
+                WHERE doc = $doc
+                """, [.. values, ("$doc", existing)]);
+            await update.ExecuteNonQueryAsync(cancel);
+        }
+        else
+        {
+            await using var insert = Command(c, tx, """
+                INSERT INTO articles(id, title, author, date, source, url, text, script, date_key, year, content_hash, folded_hash, updated)
+                VALUES($id, $title, $author, $date, $source, $url, $text, $script, $date_key, $year, $content_hash, $folded_hash, $updated)
+                RETURNING doc
+                """, values);
+            doc = (long)(await insert.ExecuteScalarAsync(cancel))!;
+        }
+        await InsertPassagesAsync(c, tx, doc.Value, p.Passages, p.TitleTerms, p.Words, p.Grams, cancel);
+        return oldHash is null ? AddOutcome.Added : AddOutcome.Replaced;
+    }
+
+    private static async Task InsertPassagesAsync(SqliteConnection c, SqliteTransaction tx, long doc, IReadOnlyList<Passage> passages,
+        string titleTerms, string[] words, string[] grams, CancellationToken cancel)
+    {
+        await using var passage = Command(c, tx, "INSERT INTO passages(doc, ord, start, end) VALUES($doc, $ord, $start, $end) RETURNING pid",
+            ("$doc", doc), ("$ord", 0), ("$start", 0), ("$end", 0));
+        await using var fts = Command(c, tx, "INSERT INTO fts(rowid, title, words, grams) VALUES($pid, $title, $words, $grams)",
+            ("$pid", 0L), ("$title", titleTerms), ("$words", ""), ("$grams", ""));
+        for (int k = 0; k < passages.Count; k++)
+        {
+            passage.Parameters["$ord"].Value = k;
+            passage.Parameters["$start"].Value = passages[k].Start;
+            passage.Parameters["$end"].Value = passages[k].End;
+            long pid = (long)(await passage.ExecuteScalarAsync(cancel))!;
+            fts.Parameters["$pid"].Value = pid;
+            fts.Parameters["$words"].Value = words[k];
+            fts.Parameters["$grams"].Value = grams[k];
+            await fts.ExecuteNonQueryAsync(cancel);
+        }
+    }
+
+    private static async Task DeletePassagesAsync(SqliteConnection c, SqliteTransaction tx, long doc, CancellationToken cancel)
+    {
+        await using var fts = Command(c, tx, "DELETE FROM fts WHERE rowid IN (SELECT pid FROM passages WHERE doc = $doc)", ("$doc", doc));
+        await fts.ExecuteNonQueryAsync(cancel);
+        await using var passages = Command(c, tx, "DELETE FROM passages WHERE doc = $doc", ("$doc", doc));
+        await passages.ExecuteNonQueryAsync(cancel);
+    }
+
+    /// <summary>Deletes an article; false when there is none with that id.</summary>
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancel = default)
+    {
+        await using var c = await ConnectAsync(cancel);
+        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
+        long? doc = await ScalarAsync<long?>(c, "SELECT doc FROM articles WHERE id = $id", cancel, tx, ("$id", id));
+        if (doc is null) return false;
+        await DeletePassagesAsync(c, tx, doc.Value, cancel);
+        await using (var del = Command(c, tx, "DELETE FROM articles WHERE doc = $doc", ("$doc", doc.Value)))
+            await del.ExecuteNonQueryAsync(cancel);
+        await tx.CommitAsync(cancel);
+        return true;
+    }
+
+    /// <summary>
+    /// Re-analyses every article from its stored text with the current analysis chain. Re-runnable:
+    /// until it finishes the index stays marked as needing it.
+    /// </summary>
+    public async Task<int> ReindexAsync(int batchSize = 256, IProgress<int>? progress = null, CancellationToken cancel = default)
+    {
+        await using var c = await ConnectAsync(cancel);
+        await using (var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel))
+        {
+            await SetMetaAsync(c, tx, "analysis", "reindex in progress", cancel);
+            await ExecuteAsync(c, $"""
+                DROP TABLE IF EXISTS fts; DELETE FROM passages;
+                CREATE VIRTUAL TABLE fts USING fts5(title, words, grams, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
+                """, cancel, tx);
+            await tx.CommitAsync(cancel);
+        }
+        long last = 0;
+        int done = 0;
+        while (true)
+        {
+            var docs = new List<(long Doc, Article Article)>();
+            await using (var read = Command(c, null, "SELECT doc, id, title, text, author, date, source, url FROM articles WHERE doc > $last ORDER BY doc LIMIT $n",
+                             ("$last", last), ("$n", batchSize)))
+            await using (var r = await read.ExecuteReaderAsync(cancel))
+                while (await r.ReadAsync(cancel)) docs.Add((r.GetInt64(0), ReadArticle(r, 1)));
+            if (docs.Count == 0) break;
+            var prepared = new PreparedArticle[docs.Count];
+            Parallel.For(0, docs.Count, new ParallelOptions { CancellationToken = cancel }, i => prepared[i] = Prepare(docs[i].Article));
+            await using (var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel))
+            {
+                for (int i = 0; i < docs.Count; i++)
+                {
+                    var p = prepared[i];
+                    await using (var upd = Command(c, tx, "UPDATE articles SET script=$script, folded_hash=$folded WHERE doc=$doc",
+                                     ("$script", p.Script.ToString()), ("$folded", p.FoldedHash), ("$doc", docs[i].Doc)))
+                        await upd.ExecuteNonQueryAsync(cancel);
+                    await InsertPassagesAsync(c, tx, docs[i].Doc, p.Passages, p.TitleTerms, p.Words, p.Grams, cancel);
+                }
+                await tx.CommitAsync(cancel);
+            }
+            last = docs[^1].Doc;
+            done += docs.Count;
+            progress?.Report(done);
+        }
+        await using (var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel))
+        {
+            await SetMetaAsync(c, tx, "analysis", Analyzer.Fingerprint, cancel);
+            await SetMetaAsync(c, tx, "schema_version", SchemaVersion.ToString(CultureInfo.InvariantCulture), cancel);
+            await tx.CommitAsync(cancel);
+        }
+        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize');", cancel);
+        return done;
+    }
+
+    // ---- reading ----
+
+    private static Article ReadArticle(SqliteDataReader r, int first) => new(
+        r.GetString(first), r.GetString(first + 1), r.GetString(first + 2),
+        r.IsDBNull(first + 3) ? null : r.GetString(first + 3),
+        r.IsDBNull(first + 4) ? null : r.GetString(first + 4),
+        r.IsDBNull(first + 5) ? null : r.GetString(first + 5),
+        r.IsDBNull(first + 6) ? null : r.GetString(first + 6));
+
+    public async Task<StoredArticle?> GetAsync(string id, CancellationToken cancel = default)
+    {
+        await using var c = await ConnectAsync(cancel);
+        long doc;
+        Article article;
+        Script script;
+        string folded;
+        await using (var cmd = Command(c, null, "SELECT doc, id, title, text, author, date, source, url, script, folded_hash FROM articles WHERE id = $id", ("$id", id)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancel))
+        {
+            if (!await r.ReadAsync(cancel)) return null;
+            doc = r.GetInt64(0);
+            article = ReadArticle(r, 1);
+            script = Enum.Parse<Script>(r.GetString(8));
+            folded = r.GetString(9);
+        }
+        var passages = new List<Passage>();
+        await using (var cmd = Command(c, null, "SELECT start, end FROM passages WHERE doc = $doc ORDER BY ord", ("$doc", doc)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancel))
+            while (await r.ReadAsync(cancel)) passages.Add(new Passage(r.GetInt32(0), r.GetInt32(1)));
+        var versions = new List<string>();
+        await using (var cmd = Command(c, null, "SELECT id FROM articles WHERE folded_hash = $h AND doc <> $doc ORDER BY id", ("$h", folded), ("$doc", doc)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancel))
+            while (await r.ReadAsync(cancel)) versions.Add(r.GetString(0));
+        return new StoredArticle(article, script, passages, versions);
+    }
+
+    /// <summary>Every article in the order they were first added (for export).</summary>
+    public async IAsyncEnumerable<Article> AllAsync([EnumeratorCancellation] CancellationToken cancel = default)
+    {
+        await using var c = await ConnectAsync(cancel);
+        await using var cmd = Command(c, null, "SELECT id, title, text, author, date, source, url FROM articles ORDER BY doc");
+        await using var r = await cmd.ExecuteReaderAsync(cancel);
+        while (await r.ReadAsync(cancel)) yield return ReadArticle(r, 0);
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancel = default)
+    {
+        await using var c = await ConnectAsync(cancel);
+        return await ScalarAsync<long>(c, "SELECT count(*) FROM articles", cancel);
+    }
+
+    /// <summary>SQLite's and FTS5's integrity checks plus the index's own invariants; empty when sound.</summary>
+    public async Task<IReadOnlyList<string>> CheckAsync(CancellationToken cancel = default)
+    {
+        var problems = new List<string>();
+        await using var c = await ConnectAsync(cancel);
+        await using (var cmd = Command(c, null, "PRAGMA integrity_check"))
+        await using (var r = await cmd.ExecuteReaderAsync(cancel))
+            while (await r.ReadAsync(cancel))
+                if (r.GetString(0) != "ok") problems.Add("sqlite: " + r.GetString(0));
+        try { await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('integrity-check');", cancel); }
+        catch (SqliteException e) { problems.Add("fts5: " + e.Message); }
+        long orphans = await ScalarAsync<long>(c, "SELECT count(*) FROM passages p LEFT JOIN articles a ON a.doc = p.doc WHERE a.doc IS NULL", cancel);
+        if (orphans > 0) problems.Add($"{orphans} passages belong to no article");
+        long bare = await ScalarAsync<long>(c, "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.doc = a.doc)", cancel);
+        if (bare > 0) problems.Add($"{bare} articles have no passages");
+        string? analysis = await GetMetaAsync(c, "analysis", cancel);
+        if (analysis != Analyzer.Fingerprint) problems.Add("analysis differs from the current one: run 'sourcesearch reindex'");
+        return problems;
+    }
+
+    // ---- helpers ----
+
+    internal static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection c, string sql, CancellationToken cancel, SqliteTransaction? tx = null)
+    {
+        await using var cmd = Command(c, tx, sql);
+        await cmd.ExecuteNonQueryAsync(cancel);
+    }
+
+    private static async Task<T> ScalarAsync<T>(SqliteConnection c, string sql, CancellationToken cancel, SqliteTransaction? tx = null, params (string, object?)[] parameters)
+    {
+        await using var cmd = Command(c, tx, sql, parameters);
+        object? v = await cmd.ExecuteScalarAsync(cancel);
+        if (v is null || v is DBNull) return default!;
+        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return (T)Convert.ChangeType(v, target, CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string?> GetMetaAsync(SqliteConnection c, string key, CancellationToken cancel) =>
+        await ScalarAsync<string?>(c, "SELECT value FROM meta WHERE key = $k", cancel, null, ("$k", key));
+
+    private static async Task SetMetaAsync(SqliteConnection c, SqliteTransaction tx, string key, string value, CancellationToken cancel)
+    {
+        await using var cmd = Command(c, tx, "INSERT INTO meta(key, value) VALUES($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", ("$k", key), ("$v", value));
+        await cmd.ExecuteNonQueryAsync(cancel);
+    }
+
+    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+}
+
+/// <summary>What the searcher reads from the index: matching passages and the articles they belong to.</summary>
+public sealed partial class SearchIndex
+{
+    internal readonly record struct Candidate(long Doc, int Start, int End, double Score);
+
+    internal sealed record DocInfo(long Doc, string Id, string Title, string? Author, string? Date, string? Source, string? Url,
+        Script Script, string FoldedHash, int? Year, string? DateKey);
+
+    internal sealed record Filters(string? Source, string? Author, string? From, string? To)
+    {
+        public static readonly Filters None = new(null, null, null, null);
+    }
+
+    /// <summary>Passages matching an FTS5 expression, best first by BM25 with the given column weights.</summary>
+    internal async Task<List<Candidate>> MatchAsync(string match, Filters filters, int limit, (double Title, double Words, double Grams) weights, CancellationToken cancel)
+    {
+        var sql = new StringBuilder($"""
+            SELECT p.doc, p.start, p.end, bm25(fts, {F(weights.Title)}, {F(weights.Words)}, {F(weights.Grams)}) AS score
+            FROM fts JOIN passages p ON p.pid = fts.rowid
+            """);
+        var parameters = new List<(string, object?)> { ("$match", match), ("$limit", limit) };
+        bool joinArticles = filters.Source is not null || filters.Author is not null || filters.From is not null || filters.To is not null;
+        if (joinArticles) sql.Append(" JOIN articles a ON a.doc = p.doc");
+        sql.Append(" WHERE fts MATCH $match");
+        if (filters.Source is not null) { sql.Append(" AND a.source = $source"); parameters.Add(("$source", filters.Source)); }
+        if (filters.Author is not null) { sql.Append(" AND a.author = $author"); parameters.Add(("$author", filters.Author)); }
+        // A date filter keeps articles whose date falls in the range at the precision given (from:2024 keeps 2024-03).
+        if (filters.From is not null) { sql.Append(" AND a.date_key >= $from"); parameters.Add(("$from", filters.From)); }
+        if (filters.To is not null) { sql.Append(" AND substr(a.date_key, 1, length($to)) <= $to"); parameters.Add(("$to", filters.To)); }
+        sql.Append(" ORDER BY score LIMIT $limit");
+
+        var result = new List<Candidate>();
+        await using var c = await ConnectAsync(cancel);
+        await using var cmd = Command(c, null, sql.ToString(), [.. parameters]);
+        await using var r = await cmd.ExecuteReaderAsync(cancel);
+        while (await r.ReadAsync(cancel))
+            result.Add(new Candidate(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), -r.GetDouble(3)));
+        return result;
+    }
+
+    private static string F(double d) => d.ToString("0.###", CultureInfo.InvariantCulture);
+
+    internal async Task<Dictionary<long, DocInfo>> DocsAsync(IEnumerable<long> docs, CancellationToken cancel)
+    {
+        var result = new Dictionary<long, DocInfo>();
+        var ids = docs.Distinct().ToList();
+        if (ids.Count == 0) return result;
+        await using var c = await ConnectAsync(cancel);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            string list = string.Join(',', chunk.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+            await using var cmd = Command(c, null, $"SELECT doc, id, title, author, date, source, url, script, folded_hash, year, date_key FROM articles WHERE doc IN ({list})");
+            await using var r = await cmd.ExecuteReaderAsync(cancel);
+            while (await r.ReadAsync(cancel))
+                result[r.GetInt64(0)] = new DocInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6),
+                    Enum.Parse<Script>(r.GetString(7)), r.GetString(8), r.IsDBNull(9) ? null : r.GetInt32(9), Str(r, 10));
+        }
+        return result;
+    }
+
+    internal async Task<string> TextAsync(long doc, CancellationToken cancel)
+    {
+        await using var c = await ConnectAsync(cancel);
+        return await ScalarAsync<string>(c, "SELECT text FROM articles WHERE doc = $doc", cancel, null, ("$doc", doc));
+    }
+
+    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}

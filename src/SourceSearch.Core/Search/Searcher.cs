@@ -1,0 +1,330 @@
+using System.Diagnostics;
+using System.Text;
+using SourceSearch.Index;
+using SourceSearch.Text;
+
+namespace SourceSearch.Search;
+
+public enum SortOrder { Relevance, Date }
+
+/// <summary>How the terms of plain text combine: every term (a keyword search), any (a question), or all falling back to any.</summary>
+public enum MatchMode { Auto, All, Any }
+
+public sealed record SearchRequest(
+    string Query,
+    int Page = 1,
+    int Size = 10,
+    string? Source = null,
+    string? Author = null,
+    string? From = null,
+    string? To = null,
+    SortOrder Sort = SortOrder.Relevance,
+    ChineseScript? DisplayScript = null,
+    MatchMode Mode = MatchMode.Auto);
+
+/// <summary>A highlighted span: offsets into the article text, and into the snippet as shown.</summary>
+public readonly record struct Highlight(int Start, int End, int SnippetStart, int SnippetEnd);
+
+public sealed record SearchHit(
+    string Id, string Title, double Score,
+    int Start, int End,                 // the best passage, in the article text
+    string Snippet, int SnippetStart, int SnippetEnd, IReadOnlyList<Highlight> Highlights,
+    string? Author, string? Date, string? Source, string? Url, Script Script,
+    IReadOnlyList<string> OtherVersions);
+
+/// <summary>How a query was understood: the folded, segmented terms actually searched.</summary>
+public sealed record QueryUnderstanding(string Mode, IReadOnlyList<ClauseUnderstanding> Clauses,
+    string? Source, string? Author, string? From, string? To);
+
+public sealed record ClauseUnderstanding(string Text, IReadOnlyList<string> Terms, bool Phrase, string Field, bool Excluded, bool Alternative);
+
+public sealed record SearchResponse(
+    string Query, IReadOnlyList<SearchHit> Hits, int Total, bool TotalIsLowerBound, int Page, int Size,
+    QueryUnderstanding? Understood, IReadOnlyDictionary<string, int> Sources, IReadOnlyDictionary<int, int> Years,
+    double TookMs, IReadOnlyList<string> Notices, string? Error = null);
+
+public sealed class SearchOptions
+{
+    public int MaxQueryLength { get; set; } = 2000;
+    public int MaxPageSize { get; set; } = 100;
+    /// <summary>Passages fetched from FTS5 per query; the total is a lower bound past this.</summary>
+    public int CandidateLimit { get; set; } = 2000;
+    public double TitleWeight { get; set; } = 2.0;
+    public double WordsWeight { get; set; } = 1.0;
+    public double GramsWeight { get; set; } = 1.0;
+    public int SnippetLength { get; set; } = 120;
+}
+
+/// <summary>
+/// Ranked search over the index: parses the query, analyses it with the index's analysis chain,
+/// asks FTS5 for matching passages (BM25 over title, words and grams), keeps the best passage of
+/// each article, and makes snippets with highlights at offsets into the original text.
+/// </summary>
+public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcConverter? openCc = null)
+{
+    private Analyzer Analyzer => index.Analyzer;
+
+    public async Task<SearchResponse> SearchAsync(SearchRequest request, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var notices = new List<string>();
+        int size = Math.Clamp(request.Size, 1, options.MaxPageSize);
+        int page = Math.Max(1, request.Page);
+        SearchResponse Fail(string error) =>
+            new(request.Query ?? "", [], 0, false, page, size, null, new Dictionary<string, int>(), new Dictionary<int, int>(), clock.Elapsed.TotalMilliseconds, notices, error);
+
+        string query = request.Query ?? "";
+        if (query.Trim().Length == 0) return Fail("the query is empty: type a word or a phrase to search for");
+        if (query.Length > options.MaxQueryLength)
+            return Fail($"the query is {query.Length} characters long; at most {options.MaxQueryLength} are allowed");
+
+        var parsed = QueryParser.Parse(query);
+        notices.AddRange(parsed.Notices);
+        var compiled = Compile(parsed);
+        if (compiled.Positive.Count == 0)
+            return Fail(compiled.Clauses.Count > 0 && compiled.Clauses.All(c => c.Excluded)
+                ? "the query only excludes: add a word to search for"
+                : "the query has nothing to search for (only punctuation or symbols)");
+
+        var filters = new SearchIndex.Filters(request.Source ?? parsed.Source, request.Author ?? parsed.Author,
+            Normalize(request.From) ?? parsed.From, Normalize(request.To) ?? parsed.To);
+        var weights = (options.TitleWeight, options.WordsWeight, options.GramsWeight);
+
+        string mode;
+        List<SearchIndex.Candidate> candidates;
+        var wanted = request.Mode;
+        if (wanted == MatchMode.Any || (wanted == MatchMode.Auto && compiled.AllExpression is null))
+        {
+            mode = "any";
+            candidates = await index.MatchAsync(compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel);
+        }
+        else
+        {
+            mode = "all";
+            candidates = await index.MatchAsync(compiled.AllExpression ?? compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel);
+            if (candidates.Count == 0 && wanted == MatchMode.Auto && !parsed.HasOperators && compiled.AnyExpression != compiled.AllExpression)
+            {
+                mode = "any";
+                candidates = await index.MatchAsync(compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel);
+                if (candidates.Count > 0) notices.Add("no article has every term; showing articles with some of them");
+            }
+        }
+        bool lowerBound = candidates.Count >= options.CandidateLimit;
+
+        var infos = await index.DocsAsync(candidates.Select(c => c.Doc), cancel);
+        var textCache = new Dictionary<long, string>();
+        async Task<string> TextOf(long doc)
+        {
+            if (!textCache.TryGetValue(doc, out var t)) textCache[doc] = t = await index.TextAsync(doc, cancel);
+            return t;
+        }
+
+        // Exact phrases: FTS5 matched their grams in a row; the folded passage must contain the phrase itself.
+        if (compiled.Phrases.Count > 0)
+        {
+            var kept = new List<SearchIndex.Candidate>();
+            foreach (var c in candidates)
+            {
+                string folded = Squash(Analyzer.FoldToString((await TextOf(c.Doc))[c.Start..c.End]));
+                if (compiled.Phrases.All(p => folded.Contains(p, StringComparison.Ordinal))) kept.Add(c);
+            }
+            candidates = kept;
+        }
+
+        // One hit per article (its best passage); one per set of versions of the same article.
+        var best = new List<(SearchIndex.Candidate Candidate, SearchIndex.DocInfo Info, List<string> Others)>();
+        var byFolded = new Dictionary<string, int>();
+        var seen = new HashSet<long>();
+        foreach (var c in candidates)
+        {
+            if (!seen.Add(c.Doc) || !infos.TryGetValue(c.Doc, out var info)) continue;
+            if (byFolded.TryGetValue(info.FoldedHash, out int at)) { best[at].Others.Add(info.Id); continue; }
+            byFolded[info.FoldedHash] = best.Count;
+            best.Add((c, info, []));
+        }
+
+        var sources = best.Where(b => b.Info.Source is not null).GroupBy(b => b.Info.Source!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count());
+        var years = best.Where(b => b.Info.Year is not null).GroupBy(b => b.Info.Year!.Value).OrderByDescending(g => g.Key)
+            .ToDictionary(g => g.Key, g => g.Count());
+
+        IEnumerable<(SearchIndex.Candidate Candidate, SearchIndex.DocInfo Info, List<string> Others)> ordered = best;
+        if (request.Sort == SortOrder.Date)
+            ordered = best.OrderByDescending(b => b.Info.DateKey ?? "", StringComparer.Ordinal);
+
+        var hits = new List<SearchHit>();
+        foreach (var (c, info, others) in ordered.Skip((page - 1) * size).Take(size))
+        {
+            string text = await TextOf(c.Doc);
+            hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript));
+        }
+
+        var understood = new QueryUnderstanding(mode, compiled.Clauses, filters.Source, filters.Author, filters.From, filters.To);
+        return new SearchResponse(query, hits, best.Count, lowerBound, page, size, understood, sources, years,
+            clock.Elapsed.TotalMilliseconds, notices);
+    }
+
+    private static string? Normalize(string? date) => string.IsNullOrWhiteSpace(date) ? null : DateKeys.Parse(date).Key;
+
+    // ---- compiling the query into FTS5 expressions ----
+
+    private sealed record Compiled(
+        string AnyExpression, string? AllExpression, List<string> Positive, List<string> Phrases,
+        HashSet<string> HighlightTerms, List<ClauseUnderstanding> Clauses);
+
+    private Compiled Compile(ParsedQuery parsed)
+    {
+        var allGroups = new List<string>();
+        var anyParts = new List<string>();
+        var negatives = new List<string>();
+        var phrases = new List<string>();
+        var highlight = new HashSet<string>(StringComparer.Ordinal);
+        var clauses = new List<ClauseUnderstanding>();
+        var positive = new List<string>();
+        bool anyIsAll = false; // operators make the query precise: "any" is the same as "all"
+
+        foreach (var group in parsed.Groups)
+        {
+            var alternatives = new List<string>();
+            for (int k = 0; k < group.Count; k++)
+            {
+                var clause = group[k];
+                var tokens = Analyzer.Analyze(clause.Text);
+                string columnsWords = clause.Field == ClauseField.Title ? "title" : "{title words}";
+                string columnsGrams = clause.Field == ClauseField.Title ? "title" : "{title grams}";
+                var units = new List<string>();
+                var required = new List<string>();
+                var grams = new List<string>();
+                if (clause.IsPhrase)
+                {
+                    string expr = PhraseExpression(tokens, columnsWords, columnsGrams);
+                    if (expr.Length > 0) { units.Add(expr); required.Add(expr); }
+                    if (!clause.Negated) phrases.Add(Squash(Analyzer.FoldToString(clause.Text)));
+                }
+                else
+                {
+                    foreach (var t in tokens)
+                    {
+                        if (t.IsPart) continue;
+                        if (t.Type == TokenType.Bigram) { grams.Add($"{columnsGrams} : {Quote(t.Term)}"); continue; }
+                        string unit = t.Type == TokenType.Word && t.Term.Length > 1 && tokens.Count(x => x.Type == TokenType.Bigram && x.Start >= t.Start && x.End <= t.End) > 0
+                            ? $"({columnsWords} : {Quote(t.Term)} OR {columnsGrams} : {Quote(GramPhrase(tokens, t))})"
+                            : $"{columnsWords} : {Quote(t.Term)}";
+                        units.Add(unit);
+                        // Lone characters (的, 是) do not make an article relevant on their own.
+                        if (t.Type != TokenType.Word || t.Term.Length > 1) required.Add(unit);
+                    }
+                    if (required.Count == 0) required.AddRange(units);
+                }
+                if (units.Count == 0) continue;
+
+                clauses.Add(new ClauseUnderstanding(clause.Text, tokens.Where(t => !t.IsPart && t.Type != TokenType.Bigram).Select(t => t.Term).Distinct().ToList(),
+                    clause.IsPhrase, clause.Field == ClauseField.Title ? "title" : "any", clause.Negated, k > 0));
+                if (clause.Negated)
+                {
+                    negatives.Add("(" + string.Join(" OR ", units) + ")");
+                    continue;
+                }
+                foreach (var t in tokens) highlight.Add(t.Term);
+                positive.Add(clause.Text);
+                alternatives.Add("(" + string.Join(" AND ", required) + ")");
+                anyParts.AddRange(units);
+                anyParts.AddRange(grams);
+                if (clause.IsPhrase || clause.Field != ClauseField.Any || group.Count > 1) anyIsAll = true;
+            }
+            if (alternatives.Count > 0) allGroups.Add(alternatives.Count == 1 ? alternatives[0] : "(" + string.Join(" OR ", alternatives) + ")");
+        }
+
+        string? all = allGroups.Count == 0 ? null : string.Join(" AND ", allGroups);
+        string any = anyIsAll || anyParts.Count == 0 ? all ?? "" : "(" + string.Join(" OR ", anyParts.Distinct()) + ")";
+        if (negatives.Count > 0)
+        {
+            string not = " NOT (" + string.Join(" OR ", negatives) + ")";
+            if (all is not null) all = "(" + all + ")" + not;
+            if (any.Length > 0) any = "(" + any + ")" + not;
+        }
+        return new Compiled(any, all, positive, phrases, highlight, clauses);
+    }
+
+    private static string PhraseExpression(List<Token> tokens, string columnsWords, string columnsGrams)
+    {
+        // Han runs match as their grams in a row; Latin words and numbers as words in a row.
+        var parts = new List<string>();
+        var grams = tokens.Where(t => t.Type == TokenType.Bigram).Select(t => t.Term).ToList();
+        if (grams.Count > 0) parts.Add($"{columnsGrams} : {Quote(string.Join(' ', grams))}");
+        var latin = tokens.Where(t => !t.IsPart && t.Type is TokenType.Latin or TokenType.Number).Select(t => t.Term).ToList();
+        if (latin.Count > 0) parts.Add($"{columnsWords} : {Quote(string.Join(' ', latin))}");
+        return parts.Count == 0 ? "" : "(" + string.Join(" AND ", parts) + ")";
+    }
+
+    private static string GramPhrase(List<Token> tokens, Token word) =>
+        string.Join(' ', tokens.Where(x => x.Type == TokenType.Bigram && x.Start >= word.Start && x.End <= word.End).Select(x => x.Term));
+
+    private static string Quote(string term) => "\"" + term.Replace("\"", "\"\"") + "\"";
+
+    // Folded text without white space, for phrase containment.
+    private static string Squash(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (char c in s) if (!char.IsWhiteSpace(c)) sb.Append(c);
+        return sb.ToString();
+    }
+
+    // ---- snippets ----
+
+    private SearchHit MakeHit(string text, SearchIndex.Candidate c, SearchIndex.DocInfo info, List<string> others,
+        HashSet<string> terms, ChineseScript? display)
+    {
+        var passage = text[c.Start..c.End];
+        var spans = new List<(int Start, int End)>();
+        foreach (var t in Analyzer.Analyze(passage))
+            if (terms.Contains(t.Term)) spans.Add((t.Start + c.Start, t.End + c.Start));
+        spans = Merge(spans);
+
+        // A window of the passage around the first highlights.
+        int len = options.SnippetLength;
+        int from = c.Start, to = c.End;
+        if (to - from > len)
+        {
+            int anchor = spans.Count > 0 ? spans[0].Start : from;
+            from = Math.Max(c.Start, anchor - len / 4);
+            to = Math.Min(c.End, from + len);
+            from = Math.Max(c.Start, to - len);
+            if (from > c.Start && char.IsLowSurrogate(text[from])) from--;
+            if (to < c.End && char.IsLowSurrogate(text[to])) to++;
+        }
+        var inWindow = spans.Where(s => s.End > from && s.Start < to).Select(s => (Math.Max(s.Start, from), Math.Min(s.End, to))).ToList();
+
+        // The snippet as shown: converted piece by piece between highlight edges, so highlights stay on the right characters.
+        var shown = new StringBuilder();
+        var highlights = new List<Highlight>();
+        int at = from;
+        foreach (var (s, e) in inWindow)
+        {
+            shown.Append(Display(text[at..s], display));
+            int ss = shown.Length;
+            shown.Append(Display(text[s..e], display));
+            highlights.Add(new Highlight(s, e, ss, shown.Length));
+            at = e;
+        }
+        shown.Append(Display(text[at..to], display));
+
+        return new SearchHit(info.Id, info.Title, Math.Round(c.Score, 4), c.Start, c.End, shown.ToString(), from, to, highlights,
+            info.Author, info.Date, info.Source, info.Url, info.Script, others);
+    }
+
+    private string Display(string s, ChineseScript? script) =>
+        script is null || openCc is null || s.Length == 0 ? s : openCc.Convert(s, script.Value);
+
+    private static List<(int Start, int End)> Merge(List<(int Start, int End)> spans)
+    {
+        spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
+        var merged = new List<(int Start, int End)>();
+        foreach (var s in spans)
+        {
+            if (merged.Count > 0 && s.Start <= merged[^1].End) merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, s.End));
+            else merged.Add(s);
+        }
+        return merged;
+    }
+}
