@@ -18,9 +18,10 @@ internal static class EvalCommand
             DefaultValueFactory = _ => "question",
         };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
+        var misses = new Option<int>("--show-misses") { Description = "Print up to N questions whose gold document is not in the top 20, with what came first (to stderr).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval",
             "Index the folder's corpus into a temporary index, search every question, and print Recall@1/5/20 and MRR@10 of the gold document and the time taken.")
-        { dir, variant, json };
+        { dir, variant, json, misses };
         command.SetAction(async (parsed, cancel) =>
         {
             string folder = parsed.GetValue(dir)!;
@@ -59,7 +60,7 @@ internal static class EvalCommand
                 var searcher = new Searcher(index, IndexAccess.SearchOptions(services));
                 var rows = new List<EvalRow>();
                 foreach (var key in keys)
-                    rows.Add(await RunAsync(searcher, queries, key, cancel));
+                    rows.Add(await RunAsync(searcher, queries, key, parsed.GetValue(misses), io.Error, cancel));
 
                 if (parsed.GetValue(json))
                     await io.Out.WriteLineAsync(JsonSerializer.Serialize(new { set = Path.GetFileName(Path.GetFullPath(folder)), documents = counts.Added, indexSeconds = Math.Round(indexSeconds, 2), rows }, CliApp.Json));
@@ -102,7 +103,7 @@ internal static class EvalCommand
 
     internal sealed record EvalRow(string Variant, int Asked, int Unanswerable, double RecallAt1, double RecallAt5, double RecallAt20, double MrrAt10, double Seconds);
 
-    private static async Task<EvalRow> RunAsync(Searcher searcher, List<EvalQuery> queries, string variant, CancellationToken cancel)
+    private static async Task<EvalRow> RunAsync(Searcher searcher, List<EvalQuery> queries, string variant, int showMisses, TextWriter log, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         int asked = 0, errors = 0, r1 = 0, r5 = 0, r20 = 0;
@@ -115,7 +116,12 @@ internal static class EvalCommand
             var response = await searcher.SearchAsync(new SearchRequest(text, Size: 20, Mode: MatchMode.Any), cancel);
             if (response.Error is not null) { errors++; continue; }
             int rank = response.Hits.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.Id == q.Doc || x.h.OtherVersions.Contains(q.Doc)).i + 1;
-            if (rank == 0 || response.Hits.All(h => h.Id != q.Doc && !h.OtherVersions.Contains(q.Doc))) continue;
+            if (rank == 0 || response.Hits.All(h => h.Id != q.Doc && !h.OtherVersions.Contains(q.Doc)))
+            {
+                if (showMisses-- > 0)
+                    await log.WriteLineAsync($"miss [{variant}] {text} → gold {q.Doc}; first: {string.Join(", ", response.Hits.Take(3).Select(h => h.Id))}; searched: {string.Join(" ", response.Understood?.Clauses.SelectMany(c => c.Terms) ?? [])}");
+                continue;
+            }
             if (rank <= 1) r1++;
             if (rank <= 5) r5++;
             if (rank <= 20) r20++;

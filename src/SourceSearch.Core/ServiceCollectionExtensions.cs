@@ -12,7 +12,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddSourceSearchCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TextOptions>().Bind(configuration.GetSection("Text"));
-        services.AddSingleton<OpenCcConverter>();
+        services.AddSingleton(sp => new OpenCcConverter(sp.GetRequiredService<IOptions<TextOptions>>().Value));
         services.AddSingleton(sp => TextAnalysis.Load(
             sp.GetRequiredService<IOptions<TextOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("SourceSearch.Text")));

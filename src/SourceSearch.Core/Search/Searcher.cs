@@ -78,7 +78,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         if (query.Length > options.MaxQueryLength)
             return Fail($"the query is {query.Length} characters long; at most {options.MaxQueryLength} are allowed");
 
-        var parsed = QueryParser.Parse(query);
+        // A question is text, not syntax: its quotation marks and hyphens are part of what it asks.
+        var parsed = request.Mode == MatchMode.Any
+            ? new ParsedQuery([[new QueryClause(query, false, ClauseField.Any, false)]], null, null, null, null, [])
+            : QueryParser.Parse(query);
         notices.AddRange(parsed.Notices);
         var compiled = Compile(parsed);
         if (compiled.Positive.Count == 0)
@@ -203,10 +206,18 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 }
                 else
                 {
+                    // Question words (什么, 哪一年, 多少) say what is asked, not what the answer's text contains.
+                    var asking = tokens.Where(t => t.Type == TokenType.Word && QuestionWords.Contains(t.Term)).Select(t => (t.Start, t.End)).ToList();
+                    bool InsideAsking(Token t) => asking.Any(a => t.Start >= a.Start && t.End <= a.End);
                     foreach (var t in tokens)
                     {
                         if (t.IsPart) continue;
-                        if (t.Type == TokenType.Bigram) { grams.Add($"{columnsGrams} : {Quote(t.Term)}"); continue; }
+                        if (t.Type == TokenType.Bigram)
+                        {
+                            if (!InsideAsking(t)) grams.Add($"{columnsGrams} : {Quote(t.Term)}");
+                            continue;
+                        }
+                        if (InsideAsking(t) && tokens.Count > 2) continue;
                         string unit = t.Type == TokenType.Word && t.Term.Length > 1 && tokens.Count(x => x.Type == TokenType.Bigram && x.Start >= t.Start && x.End <= t.End) > 0
                             ? $"({columnsWords} : {Quote(t.Term)} OR {columnsGrams} : {Quote(GramPhrase(tokens, t))})"
                             : $"{columnsWords} : {Quote(t.Term)}";
@@ -245,6 +256,14 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         }
         return new Compiled(any, all, positive, phrases, highlight, clauses);
     }
+
+    /// <summary>Words that ask rather than tell (folded, Simplified); a question's answer rarely contains them.</summary>
+    internal static readonly HashSet<string> QuestionWords = new(StringComparer.Ordinal)
+    {
+        "什么", "什么样", "哪", "哪个", "哪些", "哪一", "哪一个", "哪一年", "哪年", "哪里", "哪儿", "哪位", "哪种", "哪家", "谁", "多少", "几",
+        "几个", "几年", "怎么", "怎么样", "怎样", "如何", "为什么", "为何", "何", "何时", "何地", "何人", "何种", "是否", "吗", "呢", "吧",
+        "多久", "多长", "多大", "多远", "多高",
+    };
 
     private static string PhraseExpression(List<Token> tokens, string columnsWords, string columnsGrams)
     {

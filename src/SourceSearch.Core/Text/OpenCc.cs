@@ -34,10 +34,10 @@ public static class ChineseScripts
 
     public static string Tag(this ChineseScript script) => Tags[(int)script];
 
-    /// <summary>The OpenCC configuration that converts any Chinese text to <paramref name="script"/>.</summary>
-    internal static string ConfigFile(this ChineseScript script) => script switch
+    /// <summary>The OpenCC configuration that converts any Chinese text to <paramref name="script"/> (zh-Hans: ours, written at first use).</summary>
+    internal static string ConfigFile(this ChineseScript script, Func<string> foldConfig) => script switch
     {
-        ChineseScript.Hans => OpenCcConverter.FoldConfigPath,
+        ChineseScript.Hans => foldConfig(),
         ChineseScript.Hant => "s2t.json",
         ChineseScript.TW => "s2twp.json",
         ChineseScript.HK => "s2hk.json",
@@ -59,18 +59,19 @@ public sealed partial class OpenCcConverter : IDisposable
 {
     private const string Library = "libopencc.so.1.1";
 
-    /// <summary>Our folding configuration (Taiwan and Hong Kong to Simplified in one pass), shipped beside the assembly.</summary>
-    internal static string FoldConfigPath => Path.Combine(AppContext.BaseDirectory, "opencc", "sourcesearch-fold-s.json");
-
     private readonly Lazy<Handle>[] _handles;
 
-    public OpenCcConverter()
+    /// <summary>Uses OpenCC's data in <see cref="TextOptions.OpenCcDataDirectory"/>; zh-Hans with the folding configuration
+    /// (Taiwan and Hong Kong to Simplified in one pass) written to the cache folder on first use.</summary>
+    public OpenCcConverter(TextOptions? options = null)
     {
+        options ??= new TextOptions();
+        string FoldConfig() => FoldDictionaries.Prepare(options.OpenCcDataDirectory, options.ResolveCacheDirectory()).ConfigPath;
         _handles = new Lazy<Handle>[ChineseScripts.Tags.Count];
         for (int i = 0; i < _handles.Length; i++)
         {
             var script = (ChineseScript)i;
-            _handles[i] = new Lazy<Handle>(() => Open(script.ConfigFile()), LazyThreadSafetyMode.ExecutionAndPublication);
+            _handles[i] = new Lazy<Handle>(() => Open(script.ConfigFile(FoldConfig)), LazyThreadSafetyMode.ExecutionAndPublication);
         }
     }
 

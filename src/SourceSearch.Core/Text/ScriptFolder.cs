@@ -10,7 +10,7 @@ namespace SourceSearch.Text;
 /// chain of dictionary groups) over OpenCC's own installed dictionaries, exported once with
 /// `opencc_dict`, because the native library converts about 2.5 MB/s, less than the chain's budget,
 /// and cannot say which input span each output came from. Tests hold it equal to libopencc with
-/// our fold configuration (Text/opencc/sourcesearch-fold-s.json, which names the same dictionaries).
+/// the configuration <see cref="FoldDictionaries"/> writes, which names the same dictionaries.
 /// </summary>
 public sealed class ScriptFolder
 {
@@ -66,61 +66,10 @@ public sealed class ScriptFolder
     /// <summary>Loads the folding dictionaries from OpenCC's data folder, exporting them to <paramref name="cacheDirectory"/> on first use.</summary>
     public static ScriptFolder Load(string openCcDataDirectory, string cacheDirectory)
     {
-        var names = Chain.SelectMany(g => g).Append(SegmentationDictionary).Distinct().ToArray();
-        var sources = names.ToDictionary(n => n, n => Path.Combine(openCcDataDirectory, n + ".ocd2"));
-        foreach (var (name, path) in sources)
-            if (!File.Exists(path))
-                throw new OpenCcUnavailableException($"OpenCC dictionary {path} is missing; {OpenCcUnavailableException.InstallHint}");
-
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var n in names.Order(StringComparer.Ordinal))
-        {
-            sha.AppendData(Encoding.UTF8.GetBytes(n));
-            sha.AppendData(File.ReadAllBytes(sources[n]));
-        }
-        string fingerprint = Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
-        string exportDir = Path.Combine(cacheDirectory, "opencc-" + fingerprint);
-        Directory.CreateDirectory(exportDir);
-
-        var tries = new Dictionary<string, PhraseTrie>();
-        foreach (var n in names)
-        {
-            string txt = Path.Combine(exportDir, n + ".txt");
-            if (!File.Exists(txt)) Export(sources[n], txt);
-            tries[n] = PhraseTrie.FromOpenCcText(File.ReadLines(txt, Encoding.UTF8));
-        }
+        var data = FoldDictionaries.Prepare(openCcDataDirectory, cacheDirectory);
+        var tries = data.Files.ToDictionary(f => f.Key, f => PhraseTrie.FromOpenCcText(File.ReadLines(f.Value, Encoding.UTF8)));
         var chain = Chain.Select(g => g.Select(n => tries[n]).ToArray()).ToArray();
-        return new ScriptFolder(tries[SegmentationDictionary], chain, fingerprint);
-    }
-
-    private static void Export(string ocd2, string txt)
-    {
-        string tmp = txt + "." + Environment.ProcessId + ".tmp";
-        var psi = new ProcessStartInfo("opencc_dict")
-        {
-            ArgumentList = { "-i", ocd2, "-o", tmp, "-f", "ocd2", "-t", "text" },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(psi) ?? throw new InvalidOperationException("opencc_dict did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new OpenCcUnavailableException($"opencc_dict (to read OpenCC's dictionaries) was not found; {OpenCcUnavailableException.InstallHint}", e);
-        }
-        using (process)
-        {
-            string err = process.StandardError.ReadToEnd();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0 || !File.Exists(tmp))
-                throw new OpenCcUnavailableException($"opencc_dict could not export {ocd2}: {err.Trim()}");
-        }
-        File.Move(tmp, txt, overwrite: true); // atomic: concurrent first runs never see half a file
+        return new ScriptFolder(tries[SegmentationDictionary], chain, data.Fingerprint);
     }
 
     /// <summary>Folds <paramref name="input"/> to Simplified.</summary>
@@ -191,6 +140,135 @@ public sealed class ScriptFolder
 
     private static int CharLength(string text, int i) =>
         char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+}
+
+/// <summary>
+/// The dictionaries folding uses, as text files in the cache folder: OpenCC's own, exported with
+/// `opencc_dict`, and an OpenCC configuration naming them, so upstream OpenCC (for `convert --to
+/// zh-Hans`) and <see cref="ScriptFolder"/> convert with exactly the same data.
+/// One change to upstream's data: the reverse variant tables of Taiwan and Hong Kong (TWVariantsRev,
+/// HKVariantsRev) also map characters that are standard Simplified (么 → 幺, 才 → 纔), because tw2sp
+/// expects Taiwan text. Folding sees Simplified text as well, where 什么 must stay 什么, so those
+/// single-character entries are left out.
+/// </summary>
+internal static class FoldDictionaries
+{
+    public const string ConfigName = "sourcesearch-fold-s.json";
+    private const string Rule = "fold-data-2"; // bump when the filtering below changes
+
+    public sealed record Data(string Directory, string ConfigPath, string Fingerprint, IReadOnlyDictionary<string, string> Files);
+
+    private static readonly string[] Filtered = ["TWVariantsRev", "HKVariantsRev"];
+
+    public static Data Prepare(string openCcDataDirectory, string cacheDirectory)
+    {
+        var names = ScriptFolder.Chain.SelectMany(g => g).Append(ScriptFolder.SegmentationDictionary).Distinct().ToArray();
+        var sources = names.ToDictionary(n => n, n => Path.Combine(openCcDataDirectory, n + ".ocd2"));
+        foreach (var path in sources.Values)
+            if (!File.Exists(path))
+                throw new OpenCcUnavailableException($"OpenCC dictionary {path} is missing; {OpenCcUnavailableException.InstallHint}");
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(Rule));
+        foreach (var n in names.Order(StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(n));
+            sha.AppendData(File.ReadAllBytes(sources[n]));
+        }
+        string fingerprint = Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
+        string dir = Path.GetFullPath(Path.Combine(cacheDirectory, "opencc-" + fingerprint));
+        string config = Path.Combine(dir, ConfigName);
+        var files = names.ToDictionary(n => n, n => Path.Combine(dir, n + ".txt"));
+        if (File.Exists(config)) return new Data(dir, config, fingerprint, files);
+
+        try
+        {
+            Directory.CreateDirectory(dir);
+            foreach (var n in names)
+                if (!File.Exists(files[n])) Export(sources[n], files[n]);
+            var simplified = new HashSet<string>(StringComparer.Ordinal);
+            var traditional = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var line in File.ReadLines(files["TSCharacters"], Encoding.UTF8))
+            {
+                var (key, value) = Entry(line);
+                if (key is null) continue;
+                traditional.Add(key);
+                simplified.Add(value!);
+            }
+            foreach (var n in Filtered)
+            {
+                var kept = File.ReadLines(files[n], Encoding.UTF8)
+                    .Where(line => Entry(line) is not ({ Length: 1 } key, _) || !simplified.Contains(key) || traditional.Contains(key))
+                    .ToList();
+                WriteAtomically(files[n], string.Join('\n', kept) + "\n");
+            }
+            WriteAtomically(config, ConfigJson(files)); // written last: its presence means the rest is complete
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OpenCcUnavailableException($"cannot write the folding dictionaries to {dir}: {e.Message} (set Text:CacheDirectory to a writable folder)", e);
+        }
+        return new Data(dir, config, fingerprint, files);
+    }
+
+    private static (string? Key, string? Value) Entry(string line)
+    {
+        int tab = line.IndexOf('\t');
+        if (tab <= 0) return (null, null);
+        string values = line[(tab + 1)..];
+        int space = values.IndexOf(' ');
+        return (line[..tab], space < 0 ? values : values[..space]);
+    }
+
+    private static string ConfigJson(IReadOnlyDictionary<string, string> files)
+    {
+        string Dict(string n) => $"{{ \"type\": \"text\", \"file\": {System.Text.Json.JsonSerializer.Serialize(files[n])} }}";
+        string Group(string[] group) => $"{{ \"dict\": {{ \"type\": \"group\", \"dicts\": [{string.Join(", ", group.Select(Dict))}] }} }}";
+        return $$"""
+            {
+              "name": "SourceSearch folding: Traditional, Taiwan and Hong Kong to Simplified",
+              "segmentation": { "type": "mmseg", "dict": {{Dict(ScriptFolder.SegmentationDictionary)}} },
+              "conversion_chain": [{{string.Join(", ", ScriptFolder.Chain.Select(Group))}}]
+            }
+            """;
+    }
+
+    private static void WriteAtomically(string path, string content)
+    {
+        string tmp = path + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllText(tmp, content, new UTF8Encoding(false));
+        File.Move(tmp, path, overwrite: true); // concurrent first runs never see half a file
+    }
+
+    private static void Export(string ocd2, string txt)
+    {
+        string tmp = txt + "." + Environment.ProcessId + ".tmp";
+        var psi = new ProcessStartInfo("opencc_dict")
+        {
+            ArgumentList = { "-i", ocd2, "-o", tmp, "-f", "ocd2", "-t", "text" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new InvalidOperationException("opencc_dict did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new OpenCcUnavailableException($"opencc_dict (to read OpenCC's dictionaries) was not found; {OpenCcUnavailableException.InstallHint}", e);
+        }
+        using (process)
+        {
+            string err = process.StandardError.ReadToEnd();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0 || !File.Exists(tmp))
+                throw new OpenCcUnavailableException($"opencc_dict could not export {ocd2}: {err.Trim()}");
+        }
+        File.Move(tmp, txt, overwrite: true);
+    }
 }
 
 /// <summary>The script a text is written in.</summary>

@@ -16,6 +16,8 @@ public sealed class OpenCcConverterTests(AnalysisFixture fx)
     [InlineData("着", ChineseScript.Hant, "着")]
     [InlineData("为什么", ChineseScript.HK, "為什麼")]
     [InlineData("衞生", ChineseScript.Hans, "卫生")]          // Hong Kong variant
+    [InlineData("什么怎么吃才", ChineseScript.Hans, "什么怎么吃才")] // Simplified stays: no 么 → 幺 (upstream tw2sp does that)
+    [InlineData("什麼", ChineseScript.Hans, "什么")]
     public void Converts_between_scripts_with_regional_vocabulary(string input, ChineseScript to, string expected)
     {
         Assert.Equal(expected, fx.OpenCc.Convert(input, to));

@@ -15,6 +15,7 @@ public sealed class ScriptFolderTests(AnalysisFixture fx)
         "老態龍鍾的乾隆，乾燥的天氣",
         "後來的皇后在麵包店",
         "ABC１２３ 全形字",
+        "什么怎么那么，吃饭才好，温度",
         "",
     };
 
@@ -52,6 +53,13 @@ public sealed class ScriptFolderTests(AnalysisFixture fx)
         Assert.Equal((1, 4), folded.MapSpan(1, 2)); // 内 alone still points at the phrase
         Assert.Equal((4, 5), folded.MapSpan(3, 4)); // 的
         Assert.Equal((5, 7), folded.MapSpan(4, 6)); // 软件 ← 軟體
+    }
+
+    [Fact]
+    public void Simplified_text_is_left_as_it_is()
+    {
+        const string text = "为什么这么多人吃饭？温度才三十度，秘书在床上。";
+        Assert.Equal(text, Folder.Fold(MappedText.Identity(text)).Text);
     }
 
     [Fact]
