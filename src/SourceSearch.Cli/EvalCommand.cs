@@ -18,7 +18,7 @@ internal static class EvalCommand
             DefaultValueFactory = _ => "question",
         };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
-        var misses = new Option<int>("--show-misses") { Description = "Print up to N questions whose gold document is not in the top 20, with what came first (to stderr).", DefaultValueFactory = _ => 0 };
+        var misses = new Option<int>("--show-misses") { Description = "Print up to N questions whose gold document is not in the top 5, with its rank and what came first (to stderr).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval",
             "Index the folder's corpus into a temporary index, search every question, and print Recall@1/5/20 and MRR@10 of the gold document and the time taken.")
         { dir, variant, json, misses };
@@ -116,12 +116,10 @@ internal static class EvalCommand
             var response = await searcher.SearchAsync(new SearchRequest(text, Size: 20, Mode: MatchMode.Any), cancel);
             if (response.Error is not null) { errors++; continue; }
             int rank = response.Hits.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.Id == q.Doc || x.h.OtherVersions.Contains(q.Doc)).i + 1;
-            if (rank == 0 || response.Hits.All(h => h.Id != q.Doc && !h.OtherVersions.Contains(q.Doc)))
-            {
-                if (showMisses-- > 0)
-                    await log.WriteLineAsync($"miss [{variant}] {text} → gold {q.Doc}; first: {string.Join(", ", response.Hits.Take(3).Select(h => h.Id))}; searched: {string.Join(" ", response.Understood?.Clauses.SelectMany(c => c.Terms) ?? [])}");
-                continue;
-            }
+            bool found = rank > 0 && response.Hits.Any(h => h.Id == q.Doc || h.OtherVersions.Contains(q.Doc));
+            if ((!found || rank > 5) && showMisses-- > 0)
+                await log.WriteLineAsync($"miss [{variant}] {text} → gold {q.Doc} at {(found ? rank.ToString() : "-")}; first: {string.Join(", ", response.Hits.Take(3).Select(h => h.Id))}; searched: {string.Join(" ", response.Understood?.Clauses.SelectMany(c => c.Terms) ?? [])}");
+            if (!found) continue;
             if (rank <= 1) r1++;
             if (rank <= 5) r5++;
             if (rank <= 20) r20++;

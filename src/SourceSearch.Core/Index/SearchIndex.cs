@@ -183,7 +183,7 @@ public sealed partial class SearchIndex : IDisposable
 
     private PreparedArticle Prepare(Article a)
     {
-        var (folded, tokens) = Analyzer.AnalyzeWithFolding(a.Text);
+        var tokens = Analyzer.Analyze(a.Text);
         var passages = PassageSplitter.Split(a.Text);
         if (passages.Count == 0) passages = [new Passage(0, a.Text.Length)];
         var words = new StringBuilder[passages.Count];
@@ -200,7 +200,7 @@ public sealed partial class SearchIndex : IDisposable
         // Title words first, then its grams, so a phrase of grams is consecutive in the title column too.
         var titleTokens = Analyzer.Analyze(a.Title ?? "");
         string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type != TokenType.Bigram).Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
-        return new PreparedArticle(a, ContentHash(a), FoldedHash(folded.Text), Analyzer.DetectScript(a.Text), titleTerms,
+        return new PreparedArticle(a, ContentHash(a), FoldedHash(Analyzer.FoldCharacters(a.Text)), Analyzer.DetectScript(a.Text), titleTerms,
             passages, words.Select(w => w.ToString()).ToArray(), grams.Select(g => g.ToString()).ToArray());
     }
 
@@ -212,7 +212,7 @@ public sealed partial class SearchIndex : IDisposable
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32].ToLowerInvariant();
     }
 
-    // The same article in both scripts folds to the same text; white space and punctuation aside.
+    // The same article in both scripts has the same characters folded one by one; white space and punctuation aside.
     private static string FoldedHash(string folded)
     {
         var sb = new StringBuilder(folded.Length);

@@ -53,6 +53,12 @@ public sealed class SearchOptions
     public double WordsWeight { get; set; } = 1.0;
     public double GramsWeight { get; set; } = 1.0;
     public int SnippetLength { get; set; } = 120;
+    /// <summary>An article's score is its best passage's plus this share of its other matching passages'.</summary>
+    public double PassageSupport { get; set; } = 0.3;
+    /// <summary>Boost for the longest stretch of the query found verbatim (folded) in a passage: score × (1 + this × share of the query).</summary>
+    public double PhraseBoost { get; set; } = 2.0;
+    /// <summary>How many of the best articles the phrase boost re-ranks.</summary>
+    public int RerankDepth { get; set; } = 30;
 }
 
 /// <summary>
@@ -134,13 +140,24 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             candidates = kept;
         }
 
-        // One hit per article (its best passage); one per set of versions of the same article.
-        var best = new List<(SearchIndex.Candidate Candidate, SearchIndex.DocInfo Info, List<string> Others)>();
-        var byFolded = new Dictionary<string, int>();
-        var seen = new HashSet<long>();
+        // One hit per article: its best passage, scored with some support from its other matching passages.
+        var perDoc = new Dictionary<long, (SearchIndex.Candidate Best, double Score)>();
+        var order = new List<long>();
         foreach (var c in candidates)
         {
-            if (!seen.Add(c.Doc) || !infos.TryGetValue(c.Doc, out var info)) continue;
+            if (perDoc.TryGetValue(c.Doc, out var d)) perDoc[c.Doc] = (d.Best, d.Score + options.PassageSupport * c.Score);
+            else { perDoc[c.Doc] = (c, c.Score); order.Add(c.Doc); }
+        }
+        var ranked = order.Select(doc => perDoc[doc].Best with { Score = perDoc[doc].Score }).OrderByDescending(c => c.Score).ToList();
+        if (request.Sort == SortOrder.Relevance && compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
+            ranked = await RerankAsync(ranked, compiled.FoldedText, TextOf);
+
+        // One hit per set of versions of the same article (the same text in another script).
+        var best = new List<(SearchIndex.Candidate Candidate, SearchIndex.DocInfo Info, List<string> Others)>();
+        var byFolded = new Dictionary<string, int>();
+        foreach (var c in ranked)
+        {
+            if (!infos.TryGetValue(c.Doc, out var info)) continue;
             if (byFolded.TryGetValue(info.FoldedHash, out int at)) { best[at].Others.Add(info.Id); continue; }
             byFolded[info.FoldedHash] = best.Count;
             best.Add((c, info, []));
@@ -167,13 +184,41 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             clock.Elapsed.TotalMilliseconds, notices);
     }
 
+    // The longest stretch of the (folded) query that a passage contains verbatim: questions and
+    // keyword strings often repeat the words of the passage that answers them.
+    private async Task<List<SearchIndex.Candidate>> RerankAsync(List<SearchIndex.Candidate> ranked, string query, Func<long, Task<string>> textOf)
+    {
+        int depth = Math.Min(options.RerankDepth, ranked.Count);
+        for (int k = 0; k < depth; k++)
+        {
+            var c = ranked[k];
+            string passage = Squash(Analyzer.FoldToString((await textOf(c.Doc))[c.Start..c.End]));
+            int longest = LongestCommonStretch(query, passage);
+            if (longest >= 2) ranked[k] = c with { Score = c.Score * (1 + options.PhraseBoost * longest / query.Length) };
+        }
+        ranked.Sort(0, depth, Comparer<SearchIndex.Candidate>.Create((a, b) => b.Score.CompareTo(a.Score)));
+        return ranked;
+    }
+
+    internal static int LongestCommonStretch(string query, string passage)
+    {
+        int best = 0;
+        for (int i = 0; i + best < query.Length; i++)
+            for (int len = best + 1; i + len <= query.Length; len++)
+            {
+                if (passage.AsSpan().IndexOf(query.AsSpan(i, len), StringComparison.Ordinal) < 0) break;
+                best = len;
+            }
+        return best;
+    }
+
     private static string? Normalize(string? date) => string.IsNullOrWhiteSpace(date) ? null : DateKeys.Parse(date).Key;
 
     // ---- compiling the query into FTS5 expressions ----
 
     private sealed record Compiled(
         string AnyExpression, string? AllExpression, List<string> Positive, List<string> Phrases,
-        HashSet<string> HighlightTerms, List<ClauseUnderstanding> Clauses);
+        HashSet<string> HighlightTerms, List<ClauseUnderstanding> Clauses, string FoldedText);
 
     private Compiled Compile(ParsedQuery parsed)
     {
@@ -196,12 +241,13 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 string columnsWords = clause.Field == ClauseField.Title ? "title" : "{title words}";
                 string columnsGrams = clause.Field == ClauseField.Title ? "title" : "{title grams}";
                 var units = new List<string>();
+                var unitTerms = new List<string>();
                 var required = new List<string>();
                 var grams = new List<string>();
                 if (clause.IsPhrase)
                 {
                     string expr = PhraseExpression(tokens, columnsWords, columnsGrams);
-                    if (expr.Length > 0) { units.Add(expr); required.Add(expr); }
+                    if (expr.Length > 0) { units.Add(expr); unitTerms.Add(clause.Text); required.Add(expr); }
                     if (!clause.Negated) phrases.Add(Squash(Analyzer.FoldToString(clause.Text)));
                 }
                 else
@@ -222,6 +268,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                             ? $"({columnsWords} : {Quote(t.Term)} OR {columnsGrams} : {Quote(GramPhrase(tokens, t))})"
                             : $"{columnsWords} : {Quote(t.Term)}";
                         units.Add(unit);
+                        unitTerms.Add(t.Term);
                         // Lone characters (的, 是) do not make an article relevant on their own.
                         if (t.Type != TokenType.Word || t.Term.Length > 1) required.Add(unit);
                     }
@@ -239,7 +286,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 foreach (var t in tokens) highlight.Add(t.Term);
                 positive.Add(clause.Text);
                 alternatives.Add("(" + string.Join(" AND ", required) + ")");
-                anyParts.AddRange(units);
+                // Function characters (的, 有) are in every article: in "any" mode their grams carry them.
+                var content = units.Where((u, i) => !FunctionCharacters.Contains(unitTerms[i])).ToList();
+                anyParts.AddRange(content.Count > 0 ? content : units);
                 anyParts.AddRange(grams);
                 if (clause.IsPhrase || clause.Field != ClauseField.Any || group.Count > 1) anyIsAll = true;
             }
@@ -254,8 +303,17 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             if (all is not null) all = "(" + all + ")" + not;
             if (any.Length > 0) any = "(" + any + ")" + not;
         }
-        return new Compiled(any, all, positive, phrases, highlight, clauses);
+        string folded = Squash(Analyzer.FoldToString(string.Concat(positive)));
+        return new Compiled(any, all, positive, phrases, highlight, clauses, folded);
     }
+
+    /// <summary>Characters that occur in nearly every Chinese text: as words of their own they say nothing about relevance.</summary>
+    internal static readonly HashSet<string> FunctionCharacters = new(StringComparer.Ordinal)
+    {
+        "的", "了", "是", "在", "有", "和", "与", "及", "或", "也", "都", "而", "被", "把", "对", "从", "向", "将", "就", "又", "很",
+        "还", "之", "其", "这", "那", "该", "此", "个", "中", "上", "下", "为", "以", "于", "由", "等", "着", "过", "吗", "呢", "吧",
+        "啊", "所", "并", "但", "则", "即", "得", "地", "到", "给", "让", "使", "会", "能", "可", "要", "我", "你", "他", "她", "它",
+    };
 
     /// <summary>Words that ask rather than tell (folded, Simplified); a question's answer rarely contains them.</summary>
     internal static readonly HashSet<string> QuestionWords = new(StringComparer.Ordinal)

@@ -48,6 +48,9 @@ public sealed class Analyzer(ScriptFolder scriptFolder, WordSegmenter segmenter)
         return (folded, tokens);
     }
 
+    /// <summary>A key the same text shares in either script (characters folded one by one, after normalising).</summary>
+    public string FoldCharacters(string text) => scriptFolder.FoldCharacters(Normalizer.Normalize(MappedText.Identity(text)).Text);
+
     /// <summary>Which script a text is written in, from the characters that exist in one script only.</summary>
     public Script DetectScript(string text) => scriptFolder.DetectScript(text);
 

@@ -29,22 +29,49 @@ public sealed class ScriptFolder
     /// <summary>Identifies the dictionaries (names and content hashes), for the index's analysis record.</summary>
     public string Fingerprint { get; }
 
-    private ScriptFolder(PhraseTrie segmentation, PhraseTrie[][] chain, string fingerprint)
+    private ScriptFolder(PhraseTrie segmentation, PhraseTrie[][] chain, string fingerprint, PhraseTrie simplifiedToTraditional)
     {
         _segmentation = segmentation;
         _chain = chain;
         Fingerprint = fingerprint;
-        // Characters one script has and the other does not: TSCharacters maps the first to the second.
-        var characters = chain[^1][^1];
-        foreach (var (key, value) in characters.Entries())
-            if (key.Length == 1 && value.Length == 1 && key != value)
-            {
-                _traditionalOnly.Add(key[0]);
-                _simplifiedOnly.Add(value[0]);
-            }
-        _simplifiedOnly.ExceptWith(_traditionalOnly);
-        foreach (var (key, value) in characters.Entries())
-            if (key.Length == 1 && key == value) _simplifiedOnly.Remove(key[0]); // used in both scripts
+        // Characters of one script only: those each direction's character table changes
+        // (回 is a value of 迴 → 回 but also Traditional, so STCharacters keeps it: not Simplified only).
+        foreach (var (key, value) in chain[^1][^1].Entries())
+            if (key.Length == 1 && value.Length == 1 && key != value) _traditionalOnly.Add(key[0]);
+        foreach (var (key, value) in simplifiedToTraditional.Entries())
+            if (key.Length == 1 && value.Length == 1 && key != value) _simplifiedOnly.Add(key[0]);
+    }
+
+    private Dictionary<char, char>? _characterMap;
+
+    /// <summary>
+    /// Each character folded on its own (no phrases): a key that the same text in either script
+    /// shares, used to recognise one article imported in both. Phrase folding is not idempotent
+    /// (顯著 → 显著, but 显著 alone → 显着), so it cannot serve as that key.
+    /// </summary>
+    public string FoldCharacters(string text)
+    {
+        var map = _characterMap ??= BuildCharacterMap();
+        var sb = new StringBuilder(text.Length);
+        foreach (char c in text)
+            sb.Append(map.TryGetValue(c, out char to) ? to : c);
+        return sb.ToString();
+    }
+
+    private Dictionary<char, char> BuildCharacterMap()
+    {
+        var map = new Dictionary<char, char>();
+        foreach (var group in _chain)
+        {
+            var step = new Dictionary<char, char>();
+            foreach (var dict in group.Reverse()) // earlier dictionaries of a group win
+                foreach (var (key, value) in dict.Entries())
+                    if (key.Length == 1 && value.Length == 1) step[key[0]] = value[0];
+            foreach (var k in map.Keys.ToList())
+                if (step.TryGetValue(map[k], out char next)) map[k] = next;
+            foreach (var (k, v) in step) map.TryAdd(k, v);
+        }
+        return map;
     }
 
     /// <summary>Traditional when (nearly) all script-specific characters are Traditional, Simplified likewise, else Mixed.</summary>
@@ -69,7 +96,7 @@ public sealed class ScriptFolder
         var data = FoldDictionaries.Prepare(openCcDataDirectory, cacheDirectory);
         var tries = data.Files.ToDictionary(f => f.Key, f => PhraseTrie.FromOpenCcText(File.ReadLines(f.Value, Encoding.UTF8)));
         var chain = Chain.Select(g => g.Select(n => tries[n]).ToArray()).ToArray();
-        return new ScriptFolder(tries[SegmentationDictionary], chain, data.Fingerprint);
+        return new ScriptFolder(tries[SegmentationDictionary], chain, data.Fingerprint, tries["STCharacters"]);
     }
 
     /// <summary>Folds <paramref name="input"/> to Simplified.</summary>
@@ -154,7 +181,7 @@ public sealed class ScriptFolder
 internal static class FoldDictionaries
 {
     public const string ConfigName = "sourcesearch-fold-s.json";
-    private const string Rule = "fold-data-2"; // bump when the filtering below changes
+    private const string Rule = "fold-data-3"; // bump when the filtering below changes
 
     public sealed record Data(string Directory, string ConfigPath, string Fingerprint, IReadOnlyDictionary<string, string> Files);
 
@@ -162,7 +189,8 @@ internal static class FoldDictionaries
 
     public static Data Prepare(string openCcDataDirectory, string cacheDirectory)
     {
-        var names = ScriptFolder.Chain.SelectMany(g => g).Append(ScriptFolder.SegmentationDictionary).Distinct().ToArray();
+        // STCharacters is not folded with; it tells which characters are Simplified only (script detection).
+        var names = ScriptFolder.Chain.SelectMany(g => g).Append(ScriptFolder.SegmentationDictionary).Append("STCharacters").Distinct().ToArray();
         var sources = names.ToDictionary(n => n, n => Path.Combine(openCcDataDirectory, n + ".ocd2"));
         foreach (var path in sources.Values)
             if (!File.Exists(path))

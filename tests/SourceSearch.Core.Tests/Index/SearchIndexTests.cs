@@ -1,0 +1,157 @@
+using Microsoft.Data.Sqlite;
+using SourceSearch.Import;
+using SourceSearch.Index;
+using SourceSearch.Search;
+using SourceSearch.Tests.Text;
+using SourceSearch.Text;
+
+namespace SourceSearch.Tests.Index;
+
+[Collection(AnalysisCollection.Name)]
+public sealed class SearchIndexTests(AnalysisFixture fx)
+{
+    internal static IEnumerable<Article> Seeds() =>
+        TestPaths.SeedArticles.Select(p => new Article(Path.GetFileNameWithoutExtension(p), File.ReadLines(p).First(l => l.Trim().Length > 0).Trim(), File.ReadAllText(p)));
+
+    private async Task<SearchIndex> NewIndexAsync(IEnumerable<Article>? articles = null)
+    {
+        var index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
+        if (articles is not null) await index.AddBatchAsync(articles.ToList());
+        return index;
+    }
+
+    private static Task<SearchResponse> Search(SearchIndex index, string q, int size = 10) =>
+        new Searcher(index, new SearchOptions()).SearchAsync(new SearchRequest(q, Size: size));
+
+    [Fact]
+    public async Task Stores_text_verbatim_with_passages_that_cover_it()
+    {
+        using var index = await NewIndexAsync(Seeds());
+        foreach (var seed in Seeds())
+        {
+            var stored = await index.GetAsync(seed.Id);
+            Assert.NotNull(stored);
+            Assert.Equal(seed.Text, stored.Article.Text);
+            Assert.NotEmpty(stored.Passages);
+            Assert.All(stored.Passages, p => Assert.InRange(p.End, p.Start + 1, seed.Text.Length));
+        }
+        Assert.Equal(Script.Traditional, (await index.GetAsync("000_a64fa134920c1ffb"))!.Script);
+        Assert.Equal(Script.Simplified, (await index.GetAsync("002_169a7ff4d43bd4dc"))!.Script);
+        Assert.Empty(await index.CheckAsync());
+    }
+
+    [Fact]
+    public async Task Ids_are_kept_exactly()
+    {
+        using var index = await NewIndexAsync();
+        const string id = "a/b#c d/苏州";
+        await index.AddAsync(new Article(id, "", "苏州的园区"));
+        Assert.Equal(id, (await index.GetAsync(id))!.Article.Id);
+        var r = await Search(index, "园区");
+        Assert.Equal(id, Assert.Single(r.Hits).Id);
+    }
+
+    [Fact]
+    public async Task Re_adding_an_id_replaces_and_unchanged_is_skipped()
+    {
+        using var index = await NewIndexAsync();
+        Assert.Equal(AddOutcome.Added, await index.AddAsync(new Article("x", "t", "苹果很好吃")));
+        Assert.Equal(AddOutcome.Unchanged, await index.AddAsync(new Article("x", "t", "苹果很好吃")));
+        Assert.Equal(AddOutcome.Replaced, await index.AddAsync(new Article("x", "t", "香蕉很好吃")));
+        Assert.Empty((await Search(index, "苹果")).Hits);
+        Assert.Single((await Search(index, "香蕉")).Hits);
+        Assert.Equal(1, await index.CountAsync());
+        Assert.Empty(await index.CheckAsync());
+    }
+
+    [Fact]
+    public async Task Delete_removes_from_results()
+    {
+        using var index = await NewIndexAsync(Seeds());
+        Assert.Contains((await Search(index, "思必驰")).Hits, h => h.Id == "003_50eb1480be7b79c3");
+        Assert.True(await index.DeleteAsync("003_50eb1480be7b79c3"));
+        Assert.DoesNotContain((await Search(index, "思必驰")).Hits, h => h.Id == "003_50eb1480be7b79c3");
+        Assert.False(await index.DeleteAsync("003_50eb1480be7b79c3"));
+        Assert.Null(await index.GetAsync("003_50eb1480be7b79c3"));
+        Assert.Empty(await index.CheckAsync());
+    }
+
+    [Fact]
+    public async Task Refuses_articles_without_id_or_text_and_keeps_the_index_sound()
+    {
+        using var index = await NewIndexAsync();
+        await Assert.ThrowsAsync<ArticleRejectedException>(() => index.AddAsync(new Article("", "t", "text")));
+        await Assert.ThrowsAsync<ArticleRejectedException>(() => index.AddAsync(new Article("empty", "t", "  \n ")));
+        Assert.Equal(0, await index.CountAsync());
+        Assert.Empty(await index.CheckAsync());
+    }
+
+    [Fact]
+    public async Task The_same_article_in_both_scripts_is_shown_once_with_the_other_linked()
+    {
+        using var index = await NewIndexAsync();
+        // An article and its character-by-character edition in the other script. (An edition with
+        // Taiwan vocabulary, 软件 → 軟體, is a different text and stays a hit of its own.)
+        const string simplified = "苏州工业园区的人工智能产业发展很快。\n园区里的企业越来越多，研发投入也在增长。";
+        string traditional = fx.OpenCc.Convert(simplified, ChineseScript.Hant);
+        Assert.NotEqual(simplified, traditional);
+        await index.AddAsync(new Article("other", "o", "苏州的人工智能产业。"));
+        await index.AddAsync(new Article("simp", "s", simplified));
+        await index.AddAsync(new Article("trad", "t", traditional));
+        var r = await Search(index, "苏州 园区");
+        var hit = Assert.Single(r.Hits);
+        Assert.Single(hit.OtherVersions);
+        Assert.Contains(hit.Id == "simp" ? "trad" : "simp", hit.OtherVersions);
+        Assert.Equal(["trad"], (await index.GetAsync("simp"))!.OtherVersions);
+    }
+
+    [Fact]
+    public async Task An_index_built_by_another_analysis_says_to_reindex_and_reindex_fixes_it()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Plain)) await index.AddAsync(new Article("x", "", "俞凯创立了思必驰"));
+        var e = await Assert.ThrowsAsync<IndexMismatchException>(() => SearchIndex.OpenAsync(dir, fx.Analyzer));
+        Assert.Contains("sourcesearch reindex", e.Message);
+
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer, allowMismatch: true))
+        {
+            Assert.Contains(await index.CheckAsync(), p => p.Contains("reindex"));
+            Assert.Equal(1, await index.ReindexAsync());
+        }
+        using var again = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        Assert.Empty(await again.CheckAsync());
+        Assert.Single((await Search(again, "思必驰")).Hits);
+    }
+
+    [Fact]
+    public async Task A_missing_index_is_a_clear_error_when_not_creating()
+    {
+        var e = await Assert.ThrowsAsync<IndexUnusableException>(() => SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer, create: false));
+        Assert.Contains("sourcesearch import", e.Message);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_database_is_reported_not_thrown_raw()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        await File.WriteAllTextAsync(SearchIndex.PathIn(dir), "this is not a database, just text that is long enough to have a header");
+        var e = await Assert.ThrowsAsync<IndexUnusableException>(() => SearchIndex.OpenAsync(dir, fx.Analyzer));
+        Assert.Contains(SearchIndex.PathIn(dir), e.Message);
+    }
+
+    [Fact]
+    public async Task Check_finds_damage_to_the_index()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer)) await index.AddBatchAsync(Seeds().ToList());
+        await using (var c = new SqliteConnection($"Data Source={SearchIndex.PathIn(dir)};Pooling=False"))
+        {
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = "DELETE FROM passages WHERE doc = (SELECT min(doc) FROM articles)";
+            await cmd.ExecuteNonQueryAsync();
+        }
+        using var reopened = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        Assert.Contains(await reopened.CheckAsync(), p => p.Contains("no passages"));
+    }
+}

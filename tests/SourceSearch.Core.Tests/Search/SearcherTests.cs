@@ -1,0 +1,198 @@
+using SourceSearch.Import;
+using SourceSearch.Index;
+using SourceSearch.Search;
+using SourceSearch.Tests.Index;
+using SourceSearch.Tests.Text;
+using SourceSearch.Text;
+
+namespace SourceSearch.Tests.Search;
+
+[Collection(AnalysisCollection.Name)]
+public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
+{
+    private SearchIndex _index = null!;
+    private Searcher _searcher = null!;
+
+    public async Task InitializeAsync()
+    {
+        _index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
+        var articles = SearchIndexTests.Seeds().ToList();
+        articles.Add(new Article("news/1", "深圳的软件产业", "深圳的软件产业在2024年增长很快。", "王五", "2024-03-01", "深圳日报"));
+        articles.Add(new Article("news/2", "杭州的人工智能", "杭州的人工智能企业在2023年融资九百亿元。", "李四", "2023-06-15", "杭州日报"));
+        articles.Add(new Article("news/3", "苏州的软件园", "蘇州的軟體園區在二〇二四年擴建。", "王五", "2024年9月", "深圳日报"));
+        await _index.AddBatchAsync(articles);
+        _searcher = new Searcher(_index, new SearchOptions(), fx.OpenCc);
+    }
+
+    public Task DisposeAsync()
+    {
+        _index.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private Task<SearchResponse> Search(string q, int page = 1, int size = 10, string? source = null, string? from = null, string? to = null,
+        SortOrder sort = SortOrder.Relevance, ChineseScript? script = null) =>
+        _searcher.SearchAsync(new SearchRequest(q, page, size, source, null, from, to, sort, script));
+
+    private static void AssertHighlightsAre(SearchHit hit, string text, params string[] allowed)
+    {
+        Assert.NotEmpty(hit.Highlights);
+        foreach (var h in hit.Highlights)
+        {
+            Assert.Contains(text[h.Start..h.End], allowed);
+            Assert.Equal(text[h.Start..h.End], hit.Snippet[h.SnippetStart..h.SnippetEnd]);
+        }
+    }
+
+    [Fact]
+    public async Task Traditional_query_finds_Simplified_articles_and_the_other_way_round()
+    {
+        var trad = await Search("蘇州");
+        Assert.Contains(trad.Hits, h => h.Id == "002_169a7ff4d43bd4dc");
+        Assert.Contains(trad.Hits, h => h.Id == "000_a64fa134920c1ffb");
+        var simp = await Search("苏州");
+        var hit = Assert.Single(simp.Hits, h => h.Id == "000_a64fa134920c1ffb");
+        // The Traditional article highlights its own characters.
+        string text = (await _index.GetAsync(hit.Id))!.Article.Text;
+        AssertHighlightsAre(hit, text, "蘇州");
+        var simpHit = simp.Hits.First(h => h.Id == "002_169a7ff4d43bd4dc");
+        AssertHighlightsAre(simpHit, (await _index.GetAsync(simpHit.Id))!.Article.Text, "苏州");
+    }
+
+    [Fact]
+    public async Task Taiwan_vocabulary_numbers_and_variants_match()
+    {
+        Assert.Contains((await Search("软件园区")).Hits, h => h.Id == "news/3");   // 軟體園區
+        Assert.Contains((await Search("2024年")).Hits, h => h.Id == "news/3");     // 二〇二四年
+        Assert.Contains((await Search("900亿")).Hits, h => h.Id == "news/2");      // 九百亿
+    }
+
+    [Fact]
+    public async Task Query_says_how_it_was_understood()
+    {
+        var r = await Search("蘇州 軟體");
+        Assert.Equal("all", r.Understood!.Mode);
+        Assert.Equal(["苏州"], r.Understood.Clauses[0].Terms);
+        Assert.Equal(["软件"], r.Understood.Clauses[1].Terms);
+    }
+
+    [Fact]
+    public async Task Exact_phrase_must_occur_as_written()
+    {
+        var phrase = await Search("\"软件产业\"");
+        Assert.Equal(["news/1"], phrase.Hits.Select(h => h.Id));
+        var reversed = await Search("\"产业软件\"");
+        Assert.Empty(reversed.Hits);
+    }
+
+    [Fact]
+    public async Task Exclusion_or_and_title_work()
+    {
+        Assert.DoesNotContain((await Search("软件 -深圳")).Hits, h => h.Id == "news/1");
+        var or = await Search("深圳 OR 杭州");
+        Assert.Contains(or.Hits, h => h.Id == "news/1");
+        Assert.Contains(or.Hits, h => h.Id == "news/2");
+        var title = await Search("title:人工智能");
+        Assert.Contains(title.Hits, h => h.Id == "news/2");
+        Assert.DoesNotContain(title.Hits, h => h.Id == "news/1");
+    }
+
+    [Fact]
+    public async Task Filters_by_source_and_date_and_counts_facets()
+    {
+        var bySource = await Search("软件", source: "深圳日报");
+        Assert.Equal(["news/1", "news/3"], bySource.Hits.Select(h => h.Id).Order());
+        var inline = await Search("软件 source:深圳日报 from:2024-06");
+        Assert.Equal(["news/3"], inline.Hits.Select(h => h.Id));
+        var to = await Search("软件", to: "2024-03");
+        Assert.Contains(to.Hits, h => h.Id == "news/1");
+        Assert.DoesNotContain(to.Hits, h => h.Id == "news/3");
+        var all = await Search("软件");
+        Assert.Equal(2, all.Sources["深圳日报"]);
+        Assert.Equal(2, all.Years[2024]);
+    }
+
+    [Fact]
+    public async Task Pages_through_hits_without_overlap()
+    {
+        var first = await Search("苏州", page: 1, size: 2);
+        var second = await Search("苏州", page: 2, size: 2);
+        Assert.Equal(2, first.Hits.Count);
+        Assert.NotEmpty(second.Hits);
+        Assert.Empty(first.Hits.Select(h => h.Id).Intersect(second.Hits.Select(h => h.Id)));
+        Assert.Equal(first.Total, second.Total);
+        var beyond = await Search("苏州", page: 99, size: 2);
+        Assert.Empty(beyond.Hits);
+    }
+
+    [Fact]
+    public async Task Sorts_by_date_newest_first()
+    {
+        var r = await Search("软件 OR 人工智能", sort: SortOrder.Date);
+        var dated = r.Hits.Where(h => h.Date is not null).Select(h => DateKeys.Parse(h.Date).Key).ToList();
+        Assert.Equal(dated.OrderDescending(StringComparer.Ordinal), dated);
+        Assert.True(dated.Count >= 2);
+    }
+
+    [Fact]
+    public async Task Snippets_converted_for_display_keep_highlights_on_the_right_characters()
+    {
+        var r = await Search("苏州", script: ChineseScript.Hant);
+        var hit = r.Hits.First(h => h.Id == "002_169a7ff4d43bd4dc");
+        Assert.Contains("蘇州", hit.Snippet);
+        Assert.All(hit.Highlights, h => Assert.Equal("蘇州", hit.Snippet[h.SnippetStart..h.SnippetEnd]));
+    }
+
+    [Theory]
+    [InlineData("\"unbalanced quote")]
+    [InlineData("OR")]
+    [InlineData("-")]
+    [InlineData("苏州 OR")]
+    [InlineData("title:")]
+    [InlineData("from:notadate 苏州")]
+    [InlineData("((苏州))")]
+    [InlineData("\"\"\"\"")]
+    [InlineData("NEAR(苏州 杭州) AND * ^ :")]
+    [InlineData("苏州 -苏州")]
+    public async Task Malformed_queries_give_results_or_a_clear_message(string q)
+    {
+        var r = await Search(q);
+        Assert.True(r.Error is not null || r.Understood is not null);
+        if (r.Error is not null) Assert.Empty(r.Hits);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("，。！？")]
+    [InlineData("-苏州")]
+    public async Task Queries_with_nothing_to_search_say_so(string q)
+    {
+        var r = await Search(q);
+        Assert.NotNull(r.Error);
+        Assert.Empty(r.Hits);
+    }
+
+    [Fact]
+    public async Task A_ten_thousand_character_query_is_refused_with_a_message()
+    {
+        var r = await Search(new string('苏', 10_000));
+        Assert.Contains("2000", r.Error);
+    }
+
+    [Fact]
+    public async Task Keyword_search_falls_back_to_any_term_with_a_notice()
+    {
+        var r = await Search("深圳 完全不存在的词语组合");
+        Assert.Equal("any", r.Understood!.Mode);
+        Assert.NotEmpty(r.Hits);
+        Assert.Contains(r.Notices, n => n.Contains("some of them"));
+    }
+
+    [Fact]
+    public void Longest_common_stretch_is_measured_in_characters()
+    {
+        Assert.Equal(4, Searcher.LongestCommonStretch("苏州工业园区", "位于苏州工业的"));
+        Assert.Equal(0, Searcher.LongestCommonStretch("杭州", "苏州"[..1]));
+    }
+}
