@@ -1,0 +1,174 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SourceSearch.Cli.Tests;
+
+/// <summary>import, search, delete, export, check and reindex through the CLI, on a fresh index each.</summary>
+public sealed class IndexCommandsTests
+{
+    private readonly string _index = Path.Combine(TestPaths.NewTempDirectory(), "index");
+    private static readonly string UserDict = Path.Combine(TestPaths.Corpus, "userdict.txt");
+
+    private Task<CliResult> Run(params string[] args) => CliRunner.RunAsync([.. args, "--index", _index, "--userdict", UserDict]);
+    private Task<CliResult> RunWithInput(string input, params string[] args) => CliRunner.RunWithInputAsync(input, [.. args, "--index", _index, "--userdict", UserDict]);
+
+    [Fact]
+    public async Task Import_search_reimport_delete_export_check()
+    {
+        var import = await Run("import", TestPaths.Corpus);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("added 5", import.Out);
+
+        var search = await Run("search", "--json", "蘇州");
+        Assert.Equal(0, search.ExitCode);
+        using (var doc = JsonDocument.Parse(search.Out))
+        {
+            var hits = doc.RootElement.GetProperty("hits").EnumerateArray().ToList();
+            Assert.Equal(5, hits.Count);
+            Assert.Equal("苏州", doc.RootElement.GetProperty("understood").GetProperty("clauses")[0].GetProperty("terms")[0].GetString());
+        }
+
+        var again = await Run("import", TestPaths.Corpus);
+        Assert.Contains("unchanged 5", again.Out);
+
+        Assert.Equal(0, (await Run("delete", "001_2a420e5ede1b9403")).ExitCode);
+        var missing = await Run("delete", "001_2a420e5ede1b9403");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no article", missing.Error);
+        var after = await Run("search", "--json", "苏州");
+        Assert.DoesNotContain("001_2a420e5ede1b9403", after.Out);
+
+        var export = await Run("export");
+        var lines = export.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        foreach (var line in lines)
+        {
+            using var doc = JsonDocument.Parse(line);
+            string id = doc.RootElement.GetProperty("id").GetString()!;
+            Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.Corpus, id + ".txt")), doc.RootElement.GetProperty("text").GetString());
+        }
+
+        var check = await Run("check");
+        Assert.Equal(0, check.ExitCode);
+        Assert.Contains("ok", check.Out);
+    }
+
+    [Fact]
+    public async Task Batch_search_writes_one_line_per_query_in_order()
+    {
+        await Run("import", TestPaths.Corpus);
+        string input = "苏州\n\n{\"q\": \"思必驰\", \"kind\": \"word\"}\n，。\n{\"kind\":\"no query\"}\n人工智能\n";
+        var r = await RunWithInput(input, "search", "--jsonl", "--top", "3");
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(6, lines.Count);
+        Assert.Equal(["苏州", "", "思必驰", "，。", "", "人工智能"], lines.Select(l => l.GetProperty("query").GetString()));
+        foreach (int ok in new[] { 0, 2, 5 })
+        {
+            Assert.Equal(JsonValueKind.Null, lines[ok].GetProperty("error").ValueKind);
+            var hits = lines[ok].GetProperty("hits").EnumerateArray().ToList();
+            Assert.InRange(hits.Count, 1, 3);
+            Assert.All(hits, h => Assert.Equal(["id", "title", "score", "start", "end", "snippet"], h.EnumerateObject().Select(p => p.Name)));
+            Assert.True(lines[ok].GetProperty("took_ms").GetDouble() > 0);
+        }
+        foreach (int bad in new[] { 1, 3, 4 })
+        {
+            Assert.NotEqual(JsonValueKind.Null, lines[bad].GetProperty("error").ValueKind);
+            Assert.Empty(lines[bad].GetProperty("hits").EnumerateArray());
+        }
+    }
+
+    [Fact]
+    public async Task Search_without_an_index_says_to_import_first()
+    {
+        var r = await Run("search", "苏州");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("sourcesearch import", r.Error);
+    }
+
+    [Fact]
+    public async Task Empty_query_is_a_usage_error_with_a_message()
+    {
+        await Run("import", TestPaths.Corpus);
+        var r = await Run("search", "   ");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("empty", r.Error);
+    }
+
+    [Fact]
+    public async Task Human_output_marks_highlights_and_shows_the_understanding()
+    {
+        await Run("import", TestPaths.Corpus);
+        var r = await Run("search", "--top", "2", "苏州");
+        Assert.Contains("【苏州】", r.Out);
+        Assert.Contains("searched: 苏州", r.Out);
+    }
+
+    [Fact]
+    public async Task Reindex_after_a_user_dictionary_change()
+    {
+        await Run("import", TestPaths.Corpus);
+        string other = Path.Combine(TestPaths.NewTempDirectory(), "userdict.txt");
+        await File.WriteAllTextAsync(other, "园区招商\n");
+        var mismatch = await CliRunner.RunAsync("search", "苏州", "--index", _index, "--userdict", other);
+        Assert.Equal(2, mismatch.ExitCode);
+        Assert.Contains("sourcesearch reindex", mismatch.Error);
+        var reindex = await CliRunner.RunAsync("reindex", "--index", _index, "--userdict", other);
+        Assert.Equal(0, reindex.ExitCode);
+        Assert.Contains("reindexed 5", reindex.Out);
+        Assert.Equal(0, (await CliRunner.RunAsync("search", "苏州", "--index", _index, "--userdict", other)).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_killed_bulk_import_leaves_a_sound_index_that_a_rerun_completes()
+    {
+        // A real child process, killed with SIGKILL in the middle of a bulk import.
+        string dir = TestPaths.NewTempDirectory();
+        string jsonl = Path.Combine(dir, "bulk.jsonl");
+        string seed = File.ReadAllText(Path.Combine(TestPaths.Corpus, "002_169a7ff4d43bd4dc.txt"));
+        const int total = 6000;
+        await using (var w = new StreamWriter(jsonl, false, new UTF8Encoding(false)))
+            for (int i = 0; i < total; i++)
+                await w.WriteLineAsync(JsonSerializer.Serialize(new { id = $"bulk/{i}", title = $"第{i}篇", text = $"编号{i}号文章。" + seed[(i % 2000)..(i % 2000 + 800)] }));
+
+        string db = Path.Combine(_index, "sourcesearch.db");
+        using (var p = CliRunner.Start("import", "--index", _index, "--userdict", UserDict, jsonl))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(4);
+            while (DateTime.UtcNow < deadline && !p.HasExited && await CountAsync(db) < 600) await Task.Delay(50);
+            Assert.False(p.HasExited, "the import finished before it could be killed; make the input larger");
+            p.Kill(); // SIGKILL
+            await p.WaitForExitAsync();
+        }
+        long committed = await CountAsync(db);
+        Assert.InRange(committed, 1, total - 1);
+
+        var check = await Run("check");
+        Assert.True(check.ExitCode == 0, check.Error);
+        var hit = await Run("search", "--json", "编号1号文章");
+        Assert.Contains("\"id\":\"bulk/1\"", hit.Out);
+
+        var rerun = await Run("import", jsonl);
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Contains($"unchanged {committed}", rerun.Out);
+        Assert.Equal(total, await CountAsync(db));
+        Assert.Equal(0, (await Run("check")).ExitCode);
+    }
+
+    private static async Task<long> CountAsync(string db)
+    {
+        if (!File.Exists(db)) return 0;
+        try
+        {
+            await using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT count(*) FROM articles";
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // not created yet
+        }
+    }
+}
