@@ -289,6 +289,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 // Function characters (的, 有) are in every article: in "any" mode their grams carry them.
                 var content = units.Where((u, i) => !FunctionCharacters.Contains(unitTerms[i])).ToList();
                 anyParts.AddRange(content.Count > 0 ? content : units);
+                // A Han word is also counted by its grams; a Latin word or number has only itself:
+                // counting it again keeps a rare name like AGG01 from being outweighed by common words.
+                for (int i = 0; i < units.Count; i++)
+                    if (!clause.IsPhrase && unitTerms[i].Length > 0 && !CharClass.IsHan(unitTerms[i][0])) anyParts.Add(units[i]);
                 anyParts.AddRange(grams);
                 if (clause.IsPhrase || clause.Field != ClauseField.Any || group.Count > 1) anyIsAll = true;
             }
@@ -296,7 +300,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         }
 
         string? all = allGroups.Count == 0 ? null : string.Join(" AND ", allGroups);
-        string any = anyIsAll || anyParts.Count == 0 ? all ?? "" : "(" + string.Join(" OR ", anyParts.Distinct()) + ")";
+        string any = anyIsAll || anyParts.Count == 0 ? all ?? "" : "(" + string.Join(" OR ", anyParts) + ")";
         if (negatives.Count > 0)
         {
             string not = " NOT (" + string.Join(" OR ", negatives) + ")";
