@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace SourceSearch.Import;
+
+/// <summary>.pdf: the text layer as poppler's pdftotext gives it, page breaks (form feeds) as line breaks.</summary>
+internal static class PdfText
+{
+    public const string InstallHint = "install poppler-utils (apt-get install poppler-utils)";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<string> ReadAsync(string path, string program, CancellationToken cancel)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardErrorEncoding = new UTF8Encoding(false),
+        };
+        // A full path, so that a file name starting with '-' is never taken for an option.
+        foreach (string arg in (string[])["-enc", "UTF-8", Path.GetFullPath(path), "-"]) start.ArgumentList.Add(arg);
+
+        Process process;
+        try { process = Process.Start(start) ?? throw new ReadException($"pdftotext could not be started: {InstallHint}"); }
+        catch (Win32Exception) { throw new ReadException($"pdftotext was not found: {InstallHint}"); }
+
+        using (process)
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+        {
+            timeout.CancelAfter(Timeout);
+            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+            string text, error;
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+                (text, error) = (await output, await errors);
+            }
+            catch (OperationCanceledException)
+            {
+                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                cancel.ThrowIfCancellationRequested();
+                throw new ReadException($"pdftotext took longer than {Timeout.TotalSeconds:0} s");
+            }
+            if (process.ExitCode != 0)
+                throw new ReadException($"pdftotext could not read it (exit {process.ExitCode}): {error.Trim().Split('\n')[0]}");
+            text = text.Replace('\f', '\n');
+            if (text.AsSpan().Trim().IsEmpty) throw new ReadException("no text layer (a scanned PDF needs OCR first)");
+            return text;
+        }
+    }
+}
