@@ -32,7 +32,7 @@ internal static class ArticleCommands
         {
             using var services = io.Services(parsed);
             using var index = await IndexAccess.OpenAsync(services, create: true, cancel: cancel);
-            var counts = await ImportAsync(index, parsed.GetValue(paths)!, io.Error, Console.IsErrorRedirected || io.Error != Console.Error, cancel);
+            var counts = await ImportAsync(index, parsed.GetValue(paths)!, io.Error, !io.ErrorIsTerminal, cancel);
             await io.Out.WriteLineAsync($"added {counts.Added}, replaced {counts.Replaced}, unchanged {counts.Unchanged}, failed {counts.Failed}");
             return counts.Failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
         });

@@ -36,14 +36,15 @@ public static class CliApp
         Recursive = true,
     };
 
-    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancel = default)
+    /// <param name="errorIsTerminal">stderr is a terminal: progress is a bar redrawn in place, else plain lines.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancel = default, bool errorIsTerminal = false)
     {
         var root = new RootCommand(
             "SourceSearch: search and question Chinese texts in Traditional and Simplified script.\n" +
             "Exit codes: 0 success; 1 some inputs failed (the rest done); 2 usage error or unusable index or data.");
         root.Options.Add(IndexOption);
         root.Options.Add(UserDictOption);
-        var io = new CliIo(stdin, stdout, stderr);
+        var io = new CliIo(stdin, stdout, stderr, errorIsTerminal);
         root.Subcommands.Add(ConvertCommand.Create(io));
         root.Subcommands.Add(AnalyzeCommand.Create(io));
         foreach (var c in ArticleCommands.Create(io)) root.Subcommands.Add(c);
@@ -85,7 +86,7 @@ public static class CliApp
 }
 
 /// <summary>The streams a command reads and writes (the process's, or a test's).</summary>
-internal sealed record CliIo(TextReader In, TextWriter Out, TextWriter Error)
+internal sealed record CliIo(TextReader In, TextWriter Out, TextWriter Error, bool ErrorIsTerminal = false)
 {
     public CliServices Services(ParseResult parsed) => new(Error, CliApp.Overrides(parsed));
 }

@@ -10,6 +10,6 @@ using var stdin = new StreamReader(Console.OpenStandardInput(), utf8);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-int code = await CliApp.RunAsync(args, stdin, stdout, stderr, cancel.Token);
+int code = await CliApp.RunAsync(args, stdin, stdout, stderr, cancel.Token, errorIsTerminal: !Console.IsErrorRedirected);
 await stdout.FlushAsync();
 return code;

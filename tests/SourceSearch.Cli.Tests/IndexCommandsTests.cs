@@ -79,6 +79,26 @@ public sealed class IndexCommandsTests
     }
 
     [Fact]
+    public async Task A_bad_file_or_line_is_reported_and_the_rest_imported()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "good.md"), "# 好文章\n\n苏州的园林很美。");
+        await File.WriteAllBytesAsync(Path.Combine(dir, "bad.txt"), [0x00, 0x01, 0x02, 0xFF, 0x00, 0x89, 0x50, 0x4E, 0x47]);
+        await File.WriteAllTextAsync(Path.Combine(dir, "lines.jsonl"),
+            "{\"id\":\"j/1\",\"title\":\"一\",\"text\":\"杭州的西湖\"}\n{not json}\n{\"id\":\"j/3\",\"text\":\"\"}\n{\"id\":\"j/4\",\"text\":\"南京的城墙\"}\n");
+        var r = await Run("import", dir, Path.Combine(dir, "missing.txt"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("added 3", r.Out);
+        Assert.Contains("failed 4", r.Out);
+        Assert.Contains("bad.txt", r.Error);
+        Assert.Contains("lines.jsonl:2", r.Error);
+        Assert.Contains("lines.jsonl:3", r.Error);
+        Assert.Contains("missing.txt", r.Error);
+        foreach (var q in new[] { "园林", "西湖", "城墙" })
+            Assert.Contains("\"total\":1", (await Run("search", "--json", q)).Out);
+    }
+
+    [Fact]
     public async Task Search_without_an_index_says_to_import_first()
     {
         var r = await Run("search", "苏州");
