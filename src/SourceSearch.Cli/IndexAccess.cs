@@ -14,6 +14,26 @@ internal static class IndexAccess
     public static Task<SearchIndex> OpenAsync(CliServices services, bool create, bool allowMismatch = false, CancellationToken cancel = default) =>
         SearchIndex.OpenAsync(Directory(services), services.Analyzer, create, allowMismatch, cancel);
 
+    public const string DefaultCorpus = "corpus";
+
+    /// <summary>
+    /// Opens the index for reading. When it is the default index and does not exist yet, it is built
+    /// from corpus/ first (as the web app does on first start), so a newcomer can search at once.
+    /// </summary>
+    public static async Task<SearchIndex> OpenForSearchAsync(CliServices services, CliIo io, CancellationToken cancel)
+    {
+        string dir = Directory(services);
+        bool isDefault = services.Get<IConfiguration>()["Index"] is not { Length: > 0 };
+        if (isDefault && !File.Exists(SearchIndex.PathIn(dir)) && System.IO.Directory.Exists(DefaultCorpus))
+        {
+            await io.Error.WriteLineAsync($"sourcesearch: no index yet: building {dir}/ from {DefaultCorpus}/ first");
+            var index = await OpenAsync(services, create: true, cancel: cancel);
+            await ArticleCommands.ImportAsync(index, [DefaultCorpus], io.Error, !io.ErrorIsTerminal, cancel);
+            return index;
+        }
+        return await OpenAsync(services, create: false, cancel: cancel);
+    }
+
     public static SearchOptions SearchOptions(CliServices services)
     {
         var options = new SearchOptions();

@@ -33,7 +33,7 @@ internal static class SearchCommand
         command.SetAction(async (parsed, cancel) =>
         {
             using var services = io.Services(parsed);
-            using var index = await IndexAccess.OpenAsync(services, create: false, cancel: cancel);
+            using var index = await IndexAccess.OpenForSearchAsync(services, io, cancel);
             var searcher = new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc);
             ChineseScript? display = ChineseScripts.TryParse(parsed.GetValue(script), out var s) ? s : null;
             SearchRequest Request(string q) => new(q, parsed.GetValue(page), parsed.GetValue(top), parsed.GetValue(source), parsed.GetValue(author),
@@ -135,7 +135,7 @@ internal static class SearchCommand
         foreach (var (h, k) in r.Hits.Select((h, k) => (h, k)))
         {
             await o.WriteLineAsync();
-            await o.WriteLineAsync($"{n0 + k + 1}. {(h.Title.Length > 0 ? h.Title : "(untitled)")}  [{h.Id}]  {h.Score:0.##}");
+            await o.WriteLineAsync($"{n0 + k + 1}. {(h.Title.Length > 0 ? h.Title : "(untitled)")}  [{h.Id}]  {h.Score:G3}");
             var meta = new[] { h.Source, h.Author, h.Date }.Where(x => !string.IsNullOrEmpty(x));
             if (meta.Any()) await o.WriteLineAsync("   " + string.Join(" · ", meta));
             var sb = new StringBuilder();

@@ -390,7 +390,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         }
         shown.Append(Display(text[at..to], display));
 
-        return new SearchHit(info.Id, info.Title, Math.Round(c.Score, 4), c.Start, c.End, shown.ToString(), from, to, highlights,
+        return new SearchHit(info.Id, info.Title, c.Score, c.Start, c.End, shown.ToString(), from, to, highlights,
             info.Author, info.Date, info.Source, info.Url, info.Script, others);
     }
 
