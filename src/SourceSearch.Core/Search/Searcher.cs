@@ -212,6 +212,52 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         return best;
     }
 
+    /// <summary>The article's original text at [start, end), or null when there is no such article or span (to check citations).</summary>
+    public async Task<string?> QuoteAtAsync(string id, int start, int end, CancellationToken cancel = default)
+    {
+        var article = await index.GetAsync(id, cancel);
+        if (article is null || start < 0 || end > article.Article.Text.Length || end < start) return null;
+        return article.Article.Text[start..end];
+    }
+
+    /// <summary>A passage retrieved for a question, with its article's text (for quoting).</summary>
+    public sealed record PassageHit(string Id, string Title, int Start, int End, double Score, string ArticleText);
+
+    /// <summary>
+    /// The best passages for a question (any of its words; question words left out), several per
+    /// article allowed: answering looks at passages, not whole articles. Also returns the terms searched.
+    /// </summary>
+    public async Task<(IReadOnlyList<PassageHit> Passages, IReadOnlyList<string> Terms)> PassagesAsync(string question, int count, CancellationToken cancel = default)
+    {
+        if (string.IsNullOrWhiteSpace(question) || question.Length > options.MaxQueryLength) return ([], []);
+        var compiled = Compile(new ParsedQuery([[new QueryClause(question, false, ClauseField.Any, false)]], null, null, null, null, []));
+        var terms = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();
+        if (compiled.Positive.Count == 0 || compiled.AnyExpression.Length == 0) return ([], terms);
+        var candidates = await index.MatchAsync(compiled.AnyExpression, SearchIndex.Filters.None, Math.Max(200, count * 10),
+            (options.TitleWeight, options.WordsWeight, options.GramsWeight), cancel);
+
+        // A passage of the article that matches best overall is more likely the one that answers.
+        var articleScore = new Dictionary<long, double>();
+        foreach (var c in candidates) articleScore[c.Doc] = articleScore.GetValueOrDefault(c.Doc) + c.Score;
+        var ranked = candidates.Select(c => c with { Score = c.Score + options.PassageSupport * (articleScore[c.Doc] - c.Score) })
+            .OrderByDescending(c => c.Score).ToList();
+        var texts = new Dictionary<long, string>();
+        async Task<string> TextOf(long doc)
+        {
+            if (!texts.TryGetValue(doc, out var t)) texts[doc] = t = await index.TextAsync(doc, cancel);
+            return t;
+        }
+        if (compiled.FoldedText.Length > 1 && options.PhraseBoost > 0) ranked = await RerankAsync(ranked, compiled.FoldedText, TextOf);
+
+        var top = ranked.Take(count).ToList();
+        var infos = await index.DocsAsync(top.Select(c => c.Doc), cancel);
+        var hits = new List<PassageHit>();
+        foreach (var c in top)
+            if (infos.TryGetValue(c.Doc, out var info))
+                hits.Add(new PassageHit(info.Id, info.Title, c.Start, c.End, c.Score, await TextOf(c.Doc)));
+        return (hits, terms);
+    }
+
     private static string? Normalize(string? date) => string.IsNullOrWhiteSpace(date) ? null : DateKeys.Parse(date).Key;
 
     // ---- compiling the query into FTS5 expressions ----

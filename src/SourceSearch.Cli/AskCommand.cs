@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using SourceSearch.Answer;
+using SourceSearch.Search;
+
+namespace SourceSearch.Cli;
+
+internal static class AskCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var json = new Option<bool>("--json") { Description = "Print {\"question\",\"found\",\"answer\",\"mode\",\"citations\":[{\"n\",\"id\",\"start\",\"end\",\"quote\"}],\"searched\"}." };
+        var jsonl = new Option<bool>("--jsonl") { Description = "Batch: one question a line on standard input (text, or JSON with \"q\"/\"question\"), one JSON line out for each, in order." };
+        var question = new Argument<string?>("question") { Description = "A question, in Chinese (either script).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("ask",
+            "Answer a question from the corpus with the sentences that answer it, each cited at its exact place; says so when the corpus does not answer it.")
+        { json, jsonl, question };
+        command.SetAction(async (parsed, cancel) =>
+        {
+            using var services = io.Services(parsed);
+            using var index = await IndexAccess.OpenForSearchAsync(services, io, cancel);
+            var answerer = Create(services, index);
+            if (parsed.GetValue(jsonl))
+            {
+                string? line;
+                while ((line = await io.In.ReadLineAsync(cancel)) is not null)
+                {
+                    string q = SearchCommand.QueryOfLine(line, out string? lineError);
+                    var result = lineError is null ? await answerer.AskAsync(q, cancel) : new AnswerResult(q, false, "", "extractive", [], [], Error: lineError);
+                    await io.Out.WriteLineAsync(JsonSerializer.Serialize(Json(result), CliApp.Json));
+                }
+                return ExitCodes.Success;
+            }
+            string? text = parsed.GetValue(question);
+            if (text is null)
+            {
+                await io.Error.WriteLineAsync("sourcesearch: ask needs a QUESTION (or --jsonl with questions on standard input)");
+                return ExitCodes.UsageOrUnusable;
+            }
+            var answer = await answerer.AskAsync(text, cancel);
+            if (parsed.GetValue(json))
+                await io.Out.WriteLineAsync(JsonSerializer.Serialize(Json(answer), CliApp.Json));
+            else if (answer.Error is not null)
+            {
+                await io.Error.WriteLineAsync("sourcesearch: " + answer.Error);
+                return ExitCodes.UsageOrUnusable;
+            }
+            else
+            {
+                await io.Out.WriteLineAsync(answer.Answer);
+                foreach (var c in answer.Citations)
+                    await io.Out.WriteLineAsync($"  [{c.N}] {c.Id} {c.Start}-{c.End}");
+                await io.Out.WriteLineAsync($"  ({answer.Mode}; searched: {string.Join(" ", answer.SearchedTerms)})");
+            }
+            return answer.Error is null ? ExitCodes.Success : ExitCodes.UsageOrUnusable;
+        });
+        return command;
+    }
+
+    internal static QuestionAnswerer Create(CliServices services, Index.SearchIndex index)
+    {
+        var options = new AnswerOptions();
+        services.Get<IConfiguration>().GetSection("Answer").Bind(options);
+        return new QuestionAnswerer(new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc), services.Analyzer, options);
+    }
+
+    internal static object Json(AnswerResult a) => new
+    {
+        question = a.Question,
+        found = a.Found,
+        answer = a.Answer,
+        mode = a.Mode,
+        citations = a.Citations.Select(c => new { n = c.N, id = c.Id, start = c.Start, end = c.End, quote = c.Quote }),
+        searched = a.SearchedTerms,
+        notice = a.Notice,
+        error = a.Error,
+    };
+}

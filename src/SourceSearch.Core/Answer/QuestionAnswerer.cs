@@ -1,0 +1,250 @@
+using System.Text;
+using SourceSearch.Search;
+using SourceSearch.Text;
+
+namespace SourceSearch.Answer;
+
+/// <summary>A cited passage: the quote is exactly the article's original text between Start and End.</summary>
+public sealed record Citation(int N, string Id, int Start, int End, string Quote);
+
+/// <summary>An answer with its evidence, or Found = false when the corpus does not answer the question.</summary>
+public sealed record AnswerResult(
+    string Question, bool Found, string Answer, string Mode, IReadOnlyList<Citation> Citations,
+    IReadOnlyList<string> SearchedTerms, string? Notice = null, string? Error = null);
+
+public sealed class AnswerOptions
+{
+    /// <summary>Passages read for an answer.</summary>
+    public int Passages { get; set; } = 8;
+    /// <summary>Longest quote; longer sentences are cut at clause boundaries.</summary>
+    public int MaxQuoteLength { get; set; } = 200;
+    /// <summary>Share of the question's content (its grams) the answering passage must contain: below it, "not found".</summary>
+    public double MinCoverage { get; set; } = 0.5;
+    /// <summary>Most sentences in an answer.</summary>
+    public int MaxSentences { get; set; } = 2;
+}
+
+/// <summary>
+/// Extractive answers, no LLM: retrieves passages for the question, picks the sentences that best
+/// answer it (overlap with the question after analysis, the kind of answer asked for, the rank of
+/// their passage) and quotes them at their exact offsets. Says "not found" rather than quote a
+/// sentence that lacks what the question is about.
+/// </summary>
+public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, AnswerOptions options)
+{
+    public async Task<AnswerResult> AskAsync(string question, CancellationToken cancel = default)
+    {
+        question ??= "";
+        var profile = QuestionProfile.Of(question, analyzer);
+        if (question.Trim().Length == 0)
+            return new AnswerResult(question, false, "", "extractive", [], [], Error: "the question is empty");
+        if (profile.Grams.Count == 0 && profile.Words.Count == 0)
+            return new AnswerResult(question, false, profile.NotFound, "extractive", [], [], Error: "the question has nothing to search for");
+
+        var (passages, terms) = await searcher.PassagesAsync(question, options.Passages, cancel);
+        if (passages.Count == 0) return NotFound();
+
+        // Candidate sentences of the passages whose text has the question's key term (its rarest
+        // content word): a passage without 深圳 does not answer a question about 深圳.
+        double top = passages[0].Score;
+        var candidates = new List<(PassageHitSentence Sentence, string Folded, int Rank)>();
+        var passageCoverage = new Dictionary<Searcher.PassageHit, double>();
+        foreach (var (p, rank) in passages.Select((p, i) => (p, i)))
+        {
+            string passageFolded = Squash(analyzer.FoldToString(p.ArticleText[p.Start..p.End]));
+            if (!profile.HasKeyTerm(passageFolded)) continue;
+            passageCoverage[p] = profile.Coverage(passageFolded, null);
+            foreach (var s in Sentences.Split(p.ArticleText, p.Start, p.End, options.MaxQuoteLength))
+                candidates.Add((new PassageHitSentence(p, s.Start, s.End), Squash(analyzer.FoldToString(p.ArticleText[s.Start..s.End])), rank));
+        }
+        // A question term found in few of the candidate sentences tells them apart (叶柄); one in
+        // most of them (the article's subject) does not: weight terms by their rarity among them.
+        var weights = profile.Weights(candidates.Select(c => c.Folded).ToList());
+        var sentences = new List<(PassageHitSentence Sentence, double Score, double Coverage)>();
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (sentence, folded, rank) in candidates)
+        {
+            // What the article is about (its title's grams) says nothing about which sentence answers.
+            if (!titles.TryGetValue(sentence.Hit.Id, out var title))
+                titles[sentence.Hit.Id] = title = Squash(analyzer.FoldToString(sentence.Hit.Title));
+            double coverage = profile.Coverage(folded, weights, title);
+            if (coverage <= 0) continue;
+            double score = coverage;
+            if (profile.AsksNumber) score *= HasNumber(folded) ? 1.25 : 0.6;
+            score *= 1 + 0.3 * Math.Max(0, sentence.Hit.Score) / Math.Max(top, 1e-9); // the better passage, the likelier
+            score *= 1 - 0.02 * rank;
+            sentences.Add((sentence, score, passageCoverage[sentence.Hit]));
+        }
+        if (sentences.Count == 0) return NotFound();
+        sentences.Sort((a, b) => b.Score.CompareTo(a.Score));
+        var best = sentences[0];
+        if (best.Coverage < options.MinCoverage) return NotFound();
+        if (profile.AsksNumber && !HasNumber(Squash(analyzer.FoldToString(best.Sentence.Text)))) return NotFound();
+
+        var chosen = new List<PassageHitSentence> { best.Sentence };
+        foreach (var (s, score, _) in sentences.Skip(1))
+        {
+            if (chosen.Count >= options.MaxSentences || score < best.Score * 0.85) break;
+            if (chosen.Any(c => c.Hit.Id == s.Hit.Id && c.Start < s.End && s.Start < c.End)) continue;
+            chosen.Add(s);
+        }
+        var citations = chosen.Select((s, i) => new Citation(i + 1, s.Hit.Id, s.Start, s.End, s.Text)).ToList();
+        var answer = new StringBuilder();
+        foreach (var c in citations) answer.Append(c.Quote.Trim()).Append(" [").Append(c.N).Append(']').Append(c.N < citations.Count ? " " : "");
+        return new AnswerResult(question, true, answer.ToString(), "extractive", citations, terms);
+
+        AnswerResult NotFound() => new(question, false, profile.NotFound, "extractive", [], terms);
+    }
+
+    // Digits, or a numeral left as a word (四所, 两个).
+    private static bool HasNumber(string folded) => folded.AsSpan().IndexOfAny("0123456789一二三四五六七八九十百千万亿两") >= 0;
+
+    private static string Squash(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (char c in s) if (!char.IsWhiteSpace(c)) sb.Append(c);
+        return sb.ToString();
+    }
+
+    private sealed record PassageHitSentence(Searcher.PassageHit Hit, int Start, int End)
+    {
+        public string Text => Hit.ArticleText[Start..End];
+    }
+}
+
+/// <summary>What a question asks about and for: its content grams and words, its key term, the kind of answer.</summary>
+internal sealed class QuestionProfile
+{
+    public required HashSet<string> Grams { get; init; }
+    public required List<string> Words { get; init; }
+    public string? KeyTerm { get; init; }
+    public bool AsksNumber { get; init; }
+    public required string NotFound { get; init; }
+
+    private static readonly string[] NumberCues = ["多少", "几", "哪一年", "哪年", "何年", "多久", "多长", "多大", "多高", "多远", "多重", "什么时候", "何时", "年份", "几时"];
+
+    public static QuestionProfile Of(string question, Analyzer analyzer)
+    {
+        var tokens = analyzer.Analyze(question);
+        string folded = analyzer.FoldToString(question);
+        var asking = tokens.Where(t => t.Type == TokenType.Word && Searcher.QuestionWords.Contains(t.Term)).Select(t => (t.Start, t.End)).ToList();
+        bool Asking(Token t) => asking.Any(a => t.Start >= a.Start && t.End <= a.End);
+        // Content grams: those inside the question's content words. Grams across a word boundary
+        // (鼠的, 约是) are artefacts of the question's phrasing, not terms an answer must contain.
+        var contentSpans = tokens.Where(t => t.Type == TokenType.Word && !t.IsPart && t.Term.Length >= 2 && !Asking(t)
+                                             && !Searcher.FunctionCharacters.Contains(t.Term) && !Searcher.QuestionWords.Contains(t.Term))
+            .Select(t => (t.Start, t.End)).ToList();
+        var grams = tokens.Where(t => t.Type == TokenType.Bigram && t.Term.Length > 1 && contentSpans.Any(w => t.Start >= w.Start && t.End <= w.End))
+            .Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in tokens)
+            if (t.Type == TokenType.Word && t.Term.Length == 1 && CharClass.IsHan(t.Term[0]) && !Asking(t)
+                && !Searcher.FunctionCharacters.Contains(t.Term) && !Searcher.QuestionWords.Contains(t.Term))
+                grams.Add(t.Term); // a content character on its own (鱼, 吃)
+        var words = tokens.Where(t => !t.IsPart && t.Type != TokenType.Bigram && !Asking(t)
+                                      && !Searcher.FunctionCharacters.Contains(t.Term) && !Searcher.QuestionWords.Contains(t.Term))
+            .Select(t => t.Term).Distinct().ToList();
+        // The rarest dictionary word of two or more characters (or Latin name) is what the question is
+        // about (深圳, 思必驰); words the HMM made up may straddle a word boundary, so they do not count.
+        string? key = words.Where(w => w.Length >= 2 && !w.All(char.IsAsciiDigit) && (!w.Any(c => CharClass.IsHan(c)) || analyzer.Segmenter.Dictionary.IsWord(w)))
+            .OrderBy(w => Math.Max(0, analyzer.Segmenter.Dictionary.Frequency(w)))
+            .ThenByDescending(w => w.Length)
+            .FirstOrDefault();
+        bool traditional = analyzer.DetectScript(question) == Script.Traditional;
+        bool english = question.Count(char.IsAsciiLetter) > question.Length / 2;
+        return new QuestionProfile
+        {
+            Grams = grams,
+            Words = words,
+            KeyTerm = key,
+            AsksNumber = NumberCues.Any(folded.Contains) || (english && (question.Contains("how many", StringComparison.OrdinalIgnoreCase) || question.Contains("what year", StringComparison.OrdinalIgnoreCase))),
+            NotFound = english ? "No answer found in the corpus." : traditional ? "語料庫中沒有找到答案。" : "语料库中没有找到答案。",
+        };
+    }
+
+    private IEnumerable<(string Term, double Base)> Terms() =>
+        Grams.Select(g => (g, 1.0)).Concat(Words.Where(w => !w.Any(c => CharClass.IsHan(c))).Select(w => (w, 2.0)));
+
+    /// <summary>Each term's weight among <paramref name="sentences"/>: rarer is heavier (an IDF over the candidates).</summary>
+    public Dictionary<string, double> Weights(IReadOnlyList<string> sentences)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (term, b) in Terms())
+        {
+            int df = sentences.Count(s => s.Contains(term, StringComparison.OrdinalIgnoreCase));
+            weights[term] = b * Math.Log(1 + (sentences.Count + 1.0) / (df + 1.0));
+        }
+        return weights;
+    }
+
+    /// <summary>
+    /// Weighted share of the question's content grams (and Latin words and numbers) the folded text
+    /// contains; terms of <paramref name="topic"/> (the article's title) are left out while others remain.
+    /// </summary>
+    public double Coverage(string folded, Dictionary<string, double>? weights, string? topic = null)
+    {
+        var terms = Terms().ToList();
+        if (!string.IsNullOrEmpty(topic))
+        {
+            var focus = terms.Where(t => !topic.Contains(t.Term, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (focus.Count > 0) terms = focus;
+        }
+        double total = 0, found = 0;
+        foreach (var (term, b) in terms)
+        {
+            double w = weights?.GetValueOrDefault(term, b) ?? b;
+            total += w;
+            if (folded.Contains(term, StringComparison.OrdinalIgnoreCase)) found += w;
+        }
+        return total == 0 ? 0 : found / total;
+    }
+
+    /// <summary>The key term, or most of its grams, is in the text (a question without one passes).</summary>
+    public bool HasKeyTerm(string folded)
+    {
+        if (KeyTerm is null || folded.Contains(KeyTerm, StringComparison.OrdinalIgnoreCase)) return true;
+        if (KeyTerm.Length < 3) return false;
+        int grams = KeyTerm.Length - 1, found = 0;
+        for (int i = 0; i + 2 <= KeyTerm.Length; i++) if (folded.Contains(KeyTerm.AsSpan(i, 2), StringComparison.Ordinal)) found++;
+        return found * 2 >= grams;
+    }
+}
+
+/// <summary>Sentences of a passage, at their offsets: cut after 。！？!?；; and line breaks, long ones at clause marks.</summary>
+internal static class Sentences
+{
+    public static IEnumerable<(int Start, int End)> Split(string text, int start, int end, int maxLength)
+    {
+        int s = start;
+        for (int i = start; i < end; i++)
+        {
+            char c = text[i];
+            bool stop = c is '。' or '！' or '？' or '!' or '?' or '；' or ';' or '\n';
+            if (!stop) continue;
+            int e = i + 1;
+            while (e < end && text[e] is '”' or '」' or '』' or '）' or ')' or '"') e++; // closing quotes stay with their sentence
+            foreach (var piece in Fit(text, s, e, maxLength)) yield return piece;
+            s = e;
+            i = e - 1;
+        }
+        foreach (var piece in Fit(text, s, end, maxLength)) yield return piece;
+    }
+
+    // Trims white space; a sentence over maxLength is cut at commas, then anywhere (never inside a surrogate pair).
+    private static IEnumerable<(int, int)> Fit(string text, int s, int e, int maxLength)
+    {
+        while (s < e && char.IsWhiteSpace(text[s])) s++;
+        while (e > s && char.IsWhiteSpace(text[e - 1])) e--;
+        if (e - s < 2) yield break;
+        while (e - s > maxLength)
+        {
+            int cut = -1;
+            for (int i = s + maxLength - 1; i > s + maxLength / 3; i--)
+                if (text[i] is '，' or ',' or '、' or '：' or ':') { cut = i + 1; break; }
+            if (cut < 0) cut = char.IsLowSurrogate(text[s + maxLength]) ? s + maxLength - 1 : s + maxLength;
+            yield return (s, cut);
+            s = cut;
+            while (s < e && char.IsWhiteSpace(text[s])) s++;
+        }
+        if (e - s >= 2) yield return (s, e);
+    }
+}
