@@ -20,6 +20,8 @@ public sealed class AnswerOptions
     public int MaxQuoteLength { get; set; } = 200;
     /// <summary>Share of the question's content (its grams) the answering passage must contain: below it, "not found".</summary>
     public double MinCoverage { get; set; } = 0.5;
+    /// <summary>A first quote shorter than this takes in the sentences after it while it stays within this length.</summary>
+    public int WidenTo { get; set; } = 160;
     /// <summary>Most sentences in an answer.</summary>
     public int MaxSentences { get; set; } = 2;
 }
@@ -81,7 +83,7 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
         if (best.Coverage < options.MinCoverage) return NotFound();
         if (profile.AsksNumber && !HasNumber(Squash(analyzer.FoldToString(best.Sentence.Text)))) return NotFound();
 
-        var chosen = new List<PassageHitSentence> { best.Sentence };
+        var chosen = new List<PassageHitSentence> { Widen(best.Sentence) };
         foreach (var (s, score, _) in sentences.Skip(1))
         {
             if (chosen.Count >= options.MaxSentences || score < best.Score * 0.85) break;
@@ -94,6 +96,19 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
         return new AnswerResult(question, true, answer.ToString(), "extractive", citations, terms);
 
         AnswerResult NotFound() => new(question, false, profile.NotFound, "extractive", [], terms);
+    }
+
+    // A short sentence is widened by the sentences after it in its passage, up to WidenTo characters:
+    // the answer often follows the sentence that repeats the question's words.
+    private PassageHitSentence Widen(PassageHitSentence s)
+    {
+        int end = s.End;
+        foreach (var next in Sentences.Split(s.Hit.ArticleText, s.End, s.Hit.End, options.MaxQuoteLength))
+        {
+            if (next.End - s.Start > options.WidenTo) break;
+            end = next.End;
+        }
+        return s with { End = end };
     }
 
     // Digits, or a numeral left as a word (四所, 两个).
@@ -143,9 +158,9 @@ internal sealed class QuestionProfile
         var words = tokens.Where(t => !t.IsPart && t.Type != TokenType.Bigram && !Asking(t)
                                       && !Searcher.FunctionCharacters.Contains(t.Term) && !Searcher.QuestionWords.Contains(t.Term))
             .Select(t => t.Term).Distinct().ToList();
-        // The rarest dictionary word of two or more characters (or Latin name) is what the question is
-        // about (深圳, 思必驰); words the HMM made up may straddle a word boundary, so they do not count.
-        string? key = words.Where(w => w.Length >= 2 && !w.All(char.IsAsciiDigit) && (!w.Any(c => CharClass.IsHan(c)) || analyzer.Segmenter.Dictionary.IsWord(w)))
+        // The rarest word of two or more characters (a name the dictionary lacks is rarest of all) is
+        // what the question is about (深圳, 思必驰, 罗保铭).
+        string? key = words.Where(w => w.Length >= 2 && !w.All(char.IsAsciiDigit))
             .OrderBy(w => Math.Max(0, analyzer.Segmenter.Dictionary.Frequency(w)))
             .ThenByDescending(w => w.Length)
             .FirstOrDefault();
