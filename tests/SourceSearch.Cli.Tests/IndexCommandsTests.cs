@@ -99,6 +99,39 @@ public sealed class IndexCommandsTests
     }
 
     [Fact]
+    public async Task Ask_prints_an_answer_with_exact_citations()
+    {
+        await Run("import", TestPaths.Corpus);
+        var r = await Run("ask", "--json", "思必驰是哪一年落户苏州工业园区的？");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("found").GetBoolean());
+        Assert.Equal("extractive", root.GetProperty("mode").GetString());
+        var citation = root.GetProperty("citations")[0];
+        Assert.Equal(["n", "id", "start", "end", "quote"], citation.EnumerateObject().Select(p => p.Name));
+        string text = File.ReadAllText(Path.Combine(TestPaths.Corpus, citation.GetProperty("id").GetString() + ".txt"));
+        Assert.Equal(text[citation.GetProperty("start").GetInt32()..citation.GetProperty("end").GetInt32()], citation.GetProperty("quote").GetString());
+        Assert.Contains("2008", citation.GetProperty("quote").GetString());
+    }
+
+    [Fact]
+    public async Task Batch_ask_writes_one_line_per_question_in_order()
+    {
+        await Run("import", TestPaths.Corpus);
+        var r = await RunWithInput("思必驰是哪一年落户苏州工业园区的？\n\n深圳的房价是多少？\n", "ask", "--jsonl");
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.True(lines[0].GetProperty("found").GetBoolean());
+        Assert.False(lines[1].GetProperty("found").GetBoolean());
+        Assert.NotEqual(JsonValueKind.Null, lines[1].GetProperty("error").ValueKind);
+        Assert.False(lines[2].GetProperty("found").GetBoolean());
+        Assert.Empty(lines[2].GetProperty("citations").EnumerateArray());
+        Assert.Equal("语料库中没有找到答案。", lines[2].GetProperty("answer").GetString());
+    }
+
+    [Fact]
     public async Task Search_without_an_index_says_to_import_first()
     {
         var r = await Run("search", "苏州");

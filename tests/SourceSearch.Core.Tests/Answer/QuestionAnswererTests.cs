@@ -1,0 +1,109 @@
+using SourceSearch.Answer;
+using SourceSearch.Index;
+using SourceSearch.Search;
+using SourceSearch.Tests.Index;
+using SourceSearch.Tests.Text;
+
+namespace SourceSearch.Tests.Answer;
+
+[Collection(AnalysisCollection.Name)]
+public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
+{
+    private SearchIndex _index = null!;
+    private QuestionAnswerer _answerer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
+        await _index.AddBatchAsync(SearchIndexTests.Seeds().ToList());
+        _answerer = new QuestionAnswerer(new Searcher(_index, new SearchOptions()), fx.Analyzer, new AnswerOptions());
+    }
+
+    public Task DisposeAsync()
+    {
+        _index.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task AssertCitationsAreExact(AnswerResult a)
+    {
+        foreach (var c in a.Citations)
+        {
+            var article = await _index.GetAsync(c.Id);
+            Assert.NotNull(article);
+            Assert.Equal(article.Article.Text[c.Start..c.End], c.Quote);
+        }
+    }
+
+    [Theory]
+    [InlineData("思必驰是哪一年落户苏州工业园区的？")]
+    [InlineData("思必馳是哪一年落戶蘇州工業園區的？")] // the same question in Traditional script
+    public async Task Answers_with_the_sentence_that_holds_the_answer(string question)
+    {
+        var a = await _answerer.AskAsync(question);
+        Assert.True(a.Found);
+        Assert.Equal("extractive", a.Mode);
+        var first = a.Citations[0];
+        Assert.Equal(1, first.N);
+        Assert.Contains("2008", first.Quote);
+        Assert.InRange(first.Quote.Length, 1, 200);
+        Assert.Contains("[1]", a.Answer);
+        Assert.Contains("思必驰", a.SearchedTerms);
+        await AssertCitationsAreExact(a);
+    }
+
+    [Fact]
+    public async Task A_number_question_gets_a_quote_with_a_number()
+    {
+        var a = await _answerer.AskAsync("2025年苏州规上工业总产值预计达到多少？");
+        Assert.True(a.Found);
+        Assert.Contains("4.89万亿", a.Citations[0].Quote);
+        await AssertCitationsAreExact(a);
+    }
+
+    [Theory]
+    [InlineData("深圳的房价是多少？", "语料库中没有找到答案。")]
+    [InlineData("深圳的房價是多少？", "語料庫中沒有找到答案。")]
+    [InlineData("What is the price of houses in Shenzhen?", "No answer found in the corpus.")]
+    [InlineData("火星上有没有水？", "语料库中没有找到答案。")]
+    public async Task Says_not_found_in_the_language_of_the_question(string question, string message)
+    {
+        var a = await _answerer.AskAsync(question);
+        Assert.False(a.Found);
+        Assert.Empty(a.Citations);
+        Assert.Equal(message, a.Answer);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("？？？")]
+    public async Task Empty_questions_are_errors_not_exceptions(string question)
+    {
+        var a = await _answerer.AskAsync(question);
+        Assert.False(a.Found);
+        Assert.NotNull(a.Error);
+    }
+
+    [Fact]
+    public async Task Odd_questions_never_throw()
+    {
+        foreach (var q in new[] { new string('苏', 5000), "\uD800\uDC00\uDBFF", "\"\"\" OR -", "苏州" })
+        {
+            var a = await _answerer.AskAsync(q);
+            await AssertCitationsAreExact(a);
+        }
+    }
+
+    [Fact]
+    public void Sentences_split_at_their_ends_and_long_ones_at_clauses()
+    {
+        const string text = "第一句。第二句！“第三句？”第四句，很长很长很长很长很长很长很长很长。";
+        var parts = Sentences.Split(text, 0, text.Length, 12).Select(p => text[p.Start..p.End]).ToList();
+        Assert.Equal("第一句。", parts[0]);
+        Assert.Equal("第二句！", parts[1]);
+        Assert.Equal("“第三句？”", parts[2]);
+        Assert.All(parts, p => Assert.InRange(p.Length, 2, 12));
+        Assert.Equal(text.Replace(" ", ""), string.Concat(parts));
+    }
+}
