@@ -136,6 +136,12 @@ internal sealed class QuestionProfile
     public bool AsksNumber { get; init; }
     public required string NotFound { get; init; }
 
+    // Nouns that, after a question word, name the kind of answer rather than its content.
+    private static readonly HashSet<string> AskedNouns = new(StringComparer.Ordinal)
+    {
+        "时间", "时候", "时期", "地方", "地区", "方式", "方法", "原因", "东西", "人物", "名字", "名称", "国家", "城市", "类型", "样子", "意思", "作用",
+    };
+
     private static readonly string[] NumberCues = ["多少", "几", "哪一年", "哪年", "何年", "多久", "多长", "多大", "多高", "多远", "多重", "什么时候", "何时", "年份", "几时"];
 
     public static QuestionProfile Of(string question, Analyzer analyzer)
@@ -143,6 +149,12 @@ internal sealed class QuestionProfile
         var tokens = analyzer.Analyze(question);
         string folded = analyzer.FoldToString(question);
         var asking = tokens.Where(t => t.Type == TokenType.Word && Searcher.QuestionWords.Contains(t.Term)).Select(t => (t.Start, t.End)).ToList();
+        // 哪一门, 哪一部分, 哪边, 什么时间: the measure or noun right after a question word asks too.
+        var words0 = tokens.Where(t => t.Type == TokenType.Word && !t.IsPart).ToList();
+        for (int i = 0; i + 1 < words0.Count; i++)
+            if (asking.Contains((words0[i].Start, words0[i].End)) && words0[i + 1].Start == words0[i].End
+                && (words0[i + 1].Term.StartsWith('一') || words0[i + 1].Term.Length == 1 || AskedNouns.Contains(words0[i + 1].Term)))
+                asking.Add((words0[i + 1].Start, words0[i + 1].End));
         bool Asking(Token t) => asking.Any(a => t.Start >= a.Start && t.End <= a.End);
         // Content grams: those inside the question's content words. Grams across a word boundary
         // (鼠的, 约是) are artefacts of the question's phrasing, not terms an answer must contain.
@@ -158,10 +170,14 @@ internal sealed class QuestionProfile
         var words = tokens.Where(t => !t.IsPart && t.Type != TokenType.Bigram && !Asking(t)
                                       && !Searcher.FunctionCharacters.Contains(t.Term) && !Searcher.QuestionWords.Contains(t.Term))
             .Select(t => t.Term).Distinct().ToList();
-        // The rarest word of two or more characters (a name the dictionary lacks is rarest of all) is
-        // what the question is about (深圳, 思必驰, 罗保铭).
-        string? key = words.Where(w => w.Length >= 2 && !w.All(char.IsAsciiDigit))
-            .OrderBy(w => Math.Max(0, analyzer.Segmenter.Dictionary.Frequency(w)))
+        // The name the question is about (深圳, 思必驰, 罗保铭): a word the dictionary tags as a name,
+        // one of three or more characters it does not know at all (two-character guesses of the HMM
+        // often straddle words: 论为), or a Latin name; the rarest if there are several. Other
+        // words may be paraphrased in the answer; a name is not.
+        var dictionary = analyzer.Segmenter.Dictionary;
+        string? key = words.Where(w => w.Length >= 2 && !w.All(char.IsAsciiDigit)
+                                       && (dictionary.IsName(w) || (!dictionary.IsWord(w) && w.Length >= 3) || !w.Any(c => CharClass.IsHan(c))))
+            .OrderBy(w => Math.Max(0, dictionary.Frequency(w)))
             .ThenByDescending(w => w.Length)
             .FirstOrDefault();
         bool traditional = analyzer.DetectScript(question) == Script.Traditional;

@@ -48,6 +48,11 @@ public sealed class WordDictionary
 
     public bool IsWord(ReadOnlySpan<char> word) => Frequency(word) > 0;
 
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>The dictionary tags the word as a name: of a person, place, organisation or other (nr, ns, nt, nz).</summary>
+    public bool IsName(string word) => _names.Contains(word);
+
     /// <summary>Loads a dictionary in jieba's format (dict.txt).</summary>
     public static WordDictionary Load(string path)
     {
@@ -70,8 +75,10 @@ public sealed class WordDictionary
             var word = line[..sp];
             var rest = line[(sp + 1)..];
             int sp2 = rest.IndexOf(' ');
+            var tag = sp2 >= 0 ? rest[(sp2 + 1)..].Trim() : [];
             if (sp2 >= 0) rest = rest[..sp2];
             if (!int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out int freq)) continue;
+            if (tag.Length >= 2 && tag[0] == 'n' && tag[1] is 'r' or 's' or 't' or 'z') dict._names.Add(word.ToString());
             // The main dictionary mixes scripts; only Simplified entries can match folded text, so
             // Traditional-only entries are skipped rather than folded (their Simplified twin is there).
             dict.AddRaw(word, freq);
