@@ -81,7 +81,10 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
         sentences.Sort((a, b) => b.Score.CompareTo(a.Score));
         var best = sentences[0];
         if (best.Coverage < options.MinCoverage) return NotFound();
-        if (profile.AsksNumber && !HasNumber(Squash(analyzer.FoldToString(best.Sentence.Text)))) return NotFound();
+        string bestFolded = Squash(analyzer.FoldToString(best.Sentence.Text));
+        if (profile.AsksNumber && !HasNumber(bestFolded)) return NotFound();
+        // Beyond the name it is about, the quote must hold something of what is asked (房价 in 深圳的房价是多少).
+        if (!profile.HasFocusTerm(bestFolded)) return NotFound();
 
         var chosen = new List<PassageHitSentence> { Widen(best.Sentence) };
         foreach (var (s, score, _) in sentences.Skip(1))
@@ -227,6 +230,13 @@ internal sealed class QuestionProfile
             if (folded.Contains(term, StringComparison.OrdinalIgnoreCase)) found += w;
         }
         return total == 0 ? 0 : found / total;
+    }
+
+    /// <summary>The text has a content term other than the key term's (true when the question has none).</summary>
+    public bool HasFocusTerm(string folded)
+    {
+        var focus = Terms().Select(t => t.Term).Where(t => KeyTerm is null || !KeyTerm.Contains(t, StringComparison.OrdinalIgnoreCase)).ToList();
+        return focus.Count == 0 || focus.Any(t => folded.Contains(t, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The key term, or most of its grams, is in the text (a question without one passes).</summary>
