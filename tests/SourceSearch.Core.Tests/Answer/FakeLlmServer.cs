@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SourceSearch.Tests.Answer;
+
+/// <summary>A request the fake server received.</summary>
+public sealed record RecordedRequest(string Path, string? Authorization, string Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+    public string Model => Json.GetProperty("model").GetString()!;
+
+    public bool Stream => Json.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+
+    /// <summary>All the message texts, joined.</summary>
+    public string MessagesText => string.Join("\n", Json.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content") switch
+    {
+        { ValueKind: JsonValueKind.String } s => s.GetString(),
+        var parts => string.Concat(parts.EnumerateArray().Select(p => p.GetProperty("text").GetString())),
+    }));
+}
+
+/// <summary>
+/// An OpenAI-compatible chat server on Kestrel at 127.0.0.1 and a free port: POST /v1/chat/completions
+/// answers with the next queued reply (or <see cref="Default"/>) and records what it was sent.
+/// </summary>
+public sealed class FakeLlmServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Func<HttpContext, Task>> _replies = new();
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+
+    private FakeLlmServer(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The reply when none is queued.</summary>
+    public Func<HttpContext, Task> Default { get; set; } = Reply.Status(500);
+
+    public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
+
+    public static async Task<FakeLlmServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new FakeLlmServer(app);
+        app.MapPost("/v1/chat/completions", server.HandleAsync);
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server.BaseUrl = address.TrimEnd('/') + "/v1";
+        return server;
+    }
+
+    public void Enqueue(params Func<HttpContext, Task>[] replies)
+    {
+        foreach (var reply in replies) _replies.Enqueue(reply);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        string body = await reader.ReadToEndAsync();
+        _requests.Enqueue(new RecordedRequest(context.Request.Path, context.Request.Headers.Authorization.ToString(), body));
+        var reply = _replies.TryDequeue(out var next) ? next : Default;
+        try
+        {
+            await reply(context);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up (a timeout test): nothing more to send.
+        }
+    }
+
+    /// <summary>A port on 127.0.0.1 that nothing listens on (it was free a moment ago).</summary>
+    public static int UnusedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _app.StopAsync(stopping.Token);
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Replies shaped like OpenAI's.</summary>
+public static class Reply
+{
+    public static Func<HttpContext, Task> Completion(string content, string finishReason = "stop") => context =>
+    {
+        var json = new
+        {
+            id = "chatcmpl-test",
+            @object = "chat.completion",
+            created = 1_700_000_000,
+            model = "test-model",
+            choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = finishReason } },
+            usage = new { prompt_tokens = 100, completion_tokens = 20, total_tokens = 120 },
+        };
+        return Json(JsonSerializer.Serialize(json))(context);
+    };
+
+    public static Func<HttpContext, Task> Json(string body, int status = 200) => async context =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body, context.RequestAborted);
+    };
+
+    public static Func<HttpContext, Task> Status(int status, string? message = null) =>
+        Json(JsonSerializer.Serialize(new { error = new { message = message ?? $"status {status}", type = "test_error", code = status } }), status);
+
+    /// <summary>Server-sent events: one chunk per delta, a last chunk with finish_reason, then [DONE].</summary>
+    public static Func<HttpContext, Task> Stream(params string[] deltas) => context => WriteStream(context, deltas, complete: true);
+
+    /// <summary>Sends some chunks and then drops the connection, with no finish and no [DONE].</summary>
+    public static Func<HttpContext, Task> BrokenStream(params string[] deltas) => async context =>
+    {
+        await WriteStream(context, deltas, complete: false);
+        await Task.Delay(50);
+        context.Abort();
+    };
+
+    public static Func<HttpContext, Task> After(TimeSpan delay, Func<HttpContext, Task> reply) => async context =>
+    {
+        await Task.Delay(delay, context.RequestAborted);
+        await reply(context);
+    };
+
+    private static async Task WriteStream(HttpContext context, string[] deltas, bool complete)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+        async Task Send(string data)
+        {
+            await context.Response.WriteAsync("data: " + data + "\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+        for (int i = 0; i < deltas.Length; i++)
+            await Send(Chunk(new { role = i == 0 ? "assistant" : null, content = deltas[i] }, null));
+        if (!complete) return;
+        await Send(Chunk(new { role = (string?)null, content = (string?)null }, "stop"));
+        await Send("[DONE]");
+    }
+
+    private static string Chunk(object delta, string? finishReason) => JsonSerializer.Serialize(new
+    {
+        id = "chatcmpl-test",
+        @object = "chat.completion.chunk",
+        created = 1_700_000_000,
+        model = "test-model",
+        choices = new[] { new { index = 0, delta, finish_reason = finishReason } },
+    });
+}
