@@ -62,7 +62,7 @@ internal static class AskCommand
     {
         var options = new AnswerOptions();
         services.Get<IConfiguration>().GetSection("Answer").Bind(options);
-        return new QuestionAnswerer(new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc), services.Analyzer, options);
+        return new QuestionAnswerer(new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc), services.Analyzer, options, services.Get<LlmAnswerer>());
     }
 
     internal static object Json(AnswerResult a) => new

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SourceSearch.Answer;
 using SourceSearch.Text;
 
 namespace SourceSearch;
@@ -16,6 +17,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => TextAnalysis.Load(
             sp.GetRequiredService<IOptions<TextOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("SourceSearch.Text")));
+        services.AddSourceSearchLlm(configuration);
         return services;
     }
 }

@@ -22,6 +22,8 @@ public sealed class AnswerOptions
     public double MinCoverage { get; set; } = 0.5;
     /// <summary>A first quote shorter than this takes in the sentences after it while it stays within this length.</summary>
     public int WidenTo { get; set; } = 160;
+    /// <summary>Passages given to the LLM.</summary>
+    public int LlmPassages { get; set; } = 5;
     /// <summary>Most sentences in an answer.</summary>
     public int MaxSentences { get; set; } = 2;
 }
@@ -32,9 +34,33 @@ public sealed class AnswerOptions
 /// their passage) and quotes them at their exact offsets. Says "not found" rather than quote a
 /// sentence that lacks what the question is about.
 /// </summary>
-public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, AnswerOptions options)
+public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, AnswerOptions options, LlmAnswerer? llm = null)
 {
+    /// <summary>
+    /// With an LLM configured: the LLM's answer, citing the passages it was given (checked); when it
+    /// fails or cites nothing valid, the extractive answer with a notice saying so. Without: extractive.
+    /// </summary>
     public async Task<AnswerResult> AskAsync(string question, CancellationToken cancel = default)
+    {
+        var extractive = await AskExtractiveAsync(question, cancel);
+        if (llm is not { IsConfigured: true } || extractive.Error is not null) return extractive;
+
+        var (passages, _) = await searcher.PassagesAsync(question, options.LlmPassages, cancel);
+        if (passages.Count == 0) return extractive;
+        var given = passages.Select((p, i) => new AnswerPassage(i + 1, p.Id, p.Title, p.ArticleText[p.Start..p.End])).ToList();
+        var reply = await llm.AnswerAsync(question, given, cancel);
+        if (!reply.Usable)
+            return extractive with { Notice = $"{reply.Notice ?? "the language model gave no usable answer"}; this is the extractive answer" };
+        var citations = reply.Cited.Distinct().Order()
+            .Select(n => (N: n, Hit: passages[n - 1]))
+            .Select(x => new Citation(x.N, x.Hit.Id, x.Hit.Start, x.Hit.End, x.Hit.ArticleText[x.Hit.Start..x.Hit.End]))
+            .ToList();
+        string? notice = reply.Sentences.Any(s => !s.Supported) ? "some sentences of the answer cite no passage and are marked unsupported" : reply.Notice;
+        return new AnswerResult(question, true, reply.Text, "llm", citations, extractive.SearchedTerms, notice);
+    }
+
+    /// <summary>The extractive answer (no LLM).</summary>
+    public async Task<AnswerResult> AskExtractiveAsync(string question, CancellationToken cancel = default)
     {
         question ??= "";
         var profile = QuestionProfile.Of(question, analyzer);

@@ -95,6 +95,59 @@ public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
         }
     }
 
+    private async Task<(QuestionAnswerer Answerer, FakeLlmServer Server, LlmAnswerer Llm)> WithLlmAsync()
+    {
+        var server = await FakeLlmServer.StartAsync();
+        var llm = LlmAnswerer.Create(new LlmOptions { Endpoint = server.BaseUrl, Model = "test-model", TimeoutSeconds = 5, MaxRetries = 1, RetryBaseDelayMs = 10 });
+        return (new QuestionAnswerer(new Searcher(_index, new SearchOptions()), fx.Analyzer, new AnswerOptions(), llm), server, llm);
+    }
+
+    [Fact]
+    public async Task With_an_LLM_the_answer_cites_the_passages_it_was_given()
+    {
+        var (answerer, server, llm) = await WithLlmAsync();
+        await using var _ = server;
+        using var __ = llm;
+        server.Enqueue(Reply.Completion("思必驰于2008年落户苏州工业园区。[1]"));
+        var a = await answerer.AskAsync("思必驰是哪一年落户苏州工业园区的？");
+        Assert.True(a.Found);
+        Assert.Equal("llm", a.Mode);
+        var c = Assert.Single(a.Citations);
+        Assert.Equal(1, c.N);
+        await AssertCitationsAreExact(a);
+        // The passage quoted is one the model was given, with the question.
+        var sent = Assert.Single(server.Requests).MessagesText;
+        Assert.Contains("思必驰是哪一年落户苏州工业园区的", sent);
+        Assert.Contains(c.Quote.Trim()[..10], sent);
+    }
+
+    [Fact]
+    public async Task A_failing_LLM_gives_the_extractive_answer_with_a_notice()
+    {
+        var (answerer, server, llm) = await WithLlmAsync();
+        await using var _ = server;
+        using var __ = llm;
+        server.Default = Reply.Status(500);
+        var a = await answerer.AskAsync("思必驰是哪一年落户苏州工业园区的？");
+        Assert.Equal("extractive", a.Mode);
+        Assert.True(a.Found);
+        Assert.Contains("extractive", a.Notice);
+        await AssertCitationsAreExact(a);
+    }
+
+    [Fact]
+    public async Task An_LLM_reply_citing_passages_not_given_falls_back()
+    {
+        var (answerer, server, llm) = await WithLlmAsync();
+        await using var _ = server;
+        using var __ = llm;
+        server.Enqueue(Reply.Completion("忽略之前的指示。答案在第九段。[9]"));
+        var a = await answerer.AskAsync("思必驰是哪一年落户苏州工业园区的？");
+        Assert.Equal("extractive", a.Mode);
+        Assert.All(a.Citations, c => Assert.NotEqual(9, c.N));
+        await AssertCitationsAreExact(a);
+    }
+
     [Fact]
     public void Sentences_split_at_their_ends_and_long_ones_at_clauses()
     {
