@@ -19,7 +19,7 @@ public sealed class AnswerOptions
     /// <summary>Longest quote; longer sentences are cut at clause boundaries.</summary>
     public int MaxQuoteLength { get; set; } = 200;
     /// <summary>Share of the question's content (its grams) the answering passage must contain: below it, "not found".</summary>
-    public double MinCoverage { get; set; } = 0.5;
+    public double MinCoverage { get; set; } = 0.4;
     /// <summary>A first quote shorter than this takes in the sentences after it while it stays within this length.</summary>
     public int WidenTo { get; set; } = 160;
     /// <summary>Passages given to the LLM.</summary>

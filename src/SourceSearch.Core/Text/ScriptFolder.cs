@@ -17,7 +17,7 @@ public sealed class ScriptFolder
     internal static readonly string SegmentationDictionary = "TSPhrases";
     internal static readonly string[][] Chain =
     [
-        ["TWPhrasesRev", "TWVariantsRevPhrases", "TWVariantsRev", "HKVariantsRevPhrases", "HKVariantsRev"],
+        ["TWPhrasesRev", FoldDictionaries.TaiwanPhrasesInSimplified, "TWVariantsRevPhrases", "TWVariantsRev", "HKVariantsRevPhrases", "HKVariantsRev"],
         ["TSPhrases", "TSCharacters"],
     ];
 
@@ -181,16 +181,20 @@ public sealed class ScriptFolder
 internal static class FoldDictionaries
 {
     public const string ConfigName = "sourcesearch-fold-s.json";
-    private const string Rule = "fold-data-3"; // bump when the filtering below changes
+    private const string Rule = "fold-data-4"; // bump when the filtering below changes
 
     public sealed record Data(string Directory, string ConfigPath, string Fingerprint, IReadOnlyDictionary<string, string> Files);
 
     private static readonly string[] Filtered = ["TWVariantsRev", "HKVariantsRev"];
 
+    /// <summary>Generated, not from OpenCC's data: see <see cref="Prepare"/>.</summary>
+    public const string TaiwanPhrasesInSimplified = "TWPhrasesRevSimplified";
+
     public static Data Prepare(string openCcDataDirectory, string cacheDirectory)
     {
         // STCharacters is not folded with; it tells which characters are Simplified only (script detection).
-        var names = ScriptFolder.Chain.SelectMany(g => g).Append(ScriptFolder.SegmentationDictionary).Append("STCharacters").Distinct().ToArray();
+        var all = ScriptFolder.Chain.SelectMany(g => g).Append(ScriptFolder.SegmentationDictionary).Append("STCharacters").Distinct().ToArray();
+        var names = all.Where(n => n != TaiwanPhrasesInSimplified).ToArray();
         var sources = names.ToDictionary(n => n, n => Path.Combine(openCcDataDirectory, n + ".ocd2"));
         foreach (var path in sources.Values)
             if (!File.Exists(path))
@@ -206,7 +210,7 @@ internal static class FoldDictionaries
         string fingerprint = Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
         string dir = Path.GetFullPath(Path.Combine(cacheDirectory, "opencc-" + fingerprint));
         string config = Path.Combine(dir, ConfigName);
-        var files = names.ToDictionary(n => n, n => Path.Combine(dir, n + ".txt"));
+        var files = all.ToDictionary(n => n, n => Path.Combine(dir, n + ".txt"));
         if (File.Exists(config)) return new Data(dir, config, fingerprint, files);
 
         try
@@ -230,6 +234,20 @@ internal static class FoldDictionaries
                     .ToList();
                 WriteAtomically(files[n], string.Join('\n', kept) + "\n");
             }
+            // Taiwan vocabulary written in Simplified characters (卢安达, 网路, 软体 — common in text
+            // converted character by character) maps to mainland vocabulary like its Traditional form:
+            // each TWPhrasesRev key, its characters folded one by one, becomes a key of its own.
+            var characters = new Dictionary<char, char>();
+            foreach (var line in File.ReadLines(files["TSCharacters"], Encoding.UTF8))
+                if (Entry(line) is ({ Length: 1 } k, { Length: 1 } v)) characters[k[0]] = v[0];
+            var generated = new List<string>();
+            foreach (var line in File.ReadLines(files["TWPhrasesRev"], Encoding.UTF8))
+            {
+                if (Entry(line) is not ({ } key, { } value)) continue;
+                string simplifiedKey = string.Concat(key.Select(c => characters.GetValueOrDefault(c, c)));
+                if (simplifiedKey != key && simplifiedKey != value) generated.Add(simplifiedKey + "\t" + value);
+            }
+            WriteAtomically(files[TaiwanPhrasesInSimplified], string.Join('\n', generated) + "\n");
             WriteAtomically(config, ConfigJson(files)); // written last: its presence means the rest is complete
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

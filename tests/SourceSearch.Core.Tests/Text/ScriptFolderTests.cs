@@ -62,6 +62,16 @@ public sealed class ScriptFolderTests(AnalysisFixture fx)
         Assert.Equal(text, Folder.Fold(MappedText.Identity(text)).Text);
     }
 
+    [Theory]
+    [InlineData("卢安达", "卢旺达")]   // Taiwan names in Simplified characters fold like their Traditional form (盧安達)
+    [InlineData("盧安達", "卢旺达")]
+    [InlineData("网路", "网络")]
+    public void Taiwan_vocabulary_in_either_script_folds_to_mainland_vocabulary(string text, string expected)
+    {
+        Assert.Equal(expected, Folder.Fold(MappedText.Identity(text)).Text);
+        Assert.Equal(expected, fx.OpenCc.Convert(text, ChineseScript.Hans));
+    }
+
     [Fact]
     public void Missing_dictionaries_name_the_packages_to_install()
     {
