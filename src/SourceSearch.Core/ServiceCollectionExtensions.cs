@@ -17,6 +17,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => TextAnalysis.Load(
             sp.GetRequiredService<IOptions<TextOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("SourceSearch.Text")));
+        // English queries to Chinese terms (CC-CEDICT); loaded when first asked for, preferring the words the segmenter knows.
+        services.AddSingleton(sp => EnglishTranslator.Load(
+            sp.GetRequiredService<IOptions<TextOptions>>().Value,
+            sp.GetRequiredService<Analyzer>().Segmenter.Dictionary));
         services.AddSourceSearchLlm(configuration);
         return services;
     }

