@@ -52,6 +52,11 @@ internal static class AskCommand
                 foreach (var c in answer.Citations)
                     await io.Out.WriteLineAsync($"  [{c.N}] {c.Id} {c.Start}-{c.End}");
                 await io.Out.WriteLineAsync($"  ({answer.Mode}; searched: {string.Join(" ", answer.SearchedTerms)})");
+                if (answer.Translation is { } words)
+                    await io.Out.WriteLineAsync("  translated: " + string.Join("; ", words.Select(w => $"{w.English} → {string.Join("/", w.Candidates.Select(c => c.Chinese))}")));
+                foreach (var g in answer.Glosses ?? [])
+                    await io.Out.WriteLineAsync($"  {g.Word}: {string.Join("; ", g.English.Take(3))}");
+                if (answer.Notice is not null) await io.Out.WriteLineAsync($"  note: {answer.Notice}");
             }
             return answer.Error is null ? ExitCodes.Success : ExitCodes.UsageOrUnusable;
         });
@@ -62,7 +67,7 @@ internal static class AskCommand
     {
         var options = new AnswerOptions();
         services.Get<IConfiguration>().GetSection("Answer").Bind(options);
-        return new QuestionAnswerer(new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc), services.Analyzer, options, services.Get<LlmAnswerer>());
+        return new QuestionAnswerer(new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc, services.Translator), services.Analyzer, options, services.Get<LlmAnswerer>());
     }
 
     internal static object Json(AnswerResult a) => new
@@ -73,6 +78,8 @@ internal static class AskCommand
         mode = a.Mode,
         citations = a.Citations.Select(c => new { n = c.N, id = c.Id, start = c.Start, end = c.End, quote = c.Quote }),
         searched = a.SearchedTerms,
+        translation = a.Translation?.Select(w => new { english = w.English, chinese = w.Candidates.Select(c => c.Chinese) }),
+        glosses = a.Glosses?.Select(g => new { word = g.Word, english = g.English }),
         notice = a.Notice,
         error = a.Error,
     };

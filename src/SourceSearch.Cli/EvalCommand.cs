@@ -20,10 +20,11 @@ internal static class EvalCommand
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
         var answers = new Option<bool>("--answers") { Description = "Also ask every question: answer-hit@1 (a gold answer in the first quote, at most 200 characters), share answered, share with a citation, citations whose quote is not the text at its offsets." };
         var questionsFile = new Option<string?>("--questions") { Description = "Ask the questions of this queries.jsonl instead (e.g. another set's, to count how often the answer is 'not found')." };
+        var noTranslate = new Option<bool>("--no-translate") { Description = "Search English questions as they are, without translating them to Chinese terms (for comparison)." };
         var misses = new Option<int>("--show-misses") { Description = "Print up to N questions whose gold document is not in the top 5, with its rank and what came first (to stderr).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval",
             "Index the folder's corpus into a temporary index, search every question, and print Recall@1/5/20 and MRR@10 of the gold document and the time taken.")
-        { dir, variant, json, misses, answers, questionsFile };
+        { dir, variant, json, misses, answers, questionsFile, noTranslate };
         command.SetAction(async (parsed, cancel) =>
         {
             string folder = parsed.GetValue(dir)!;
@@ -59,11 +60,11 @@ internal static class EvalCommand
                 using var index = await SearchIndex.OpenAsync(tempDir, services.Analyzer, create: true, cancel: cancel);
                 var counts = await ArticleCommands.ImportAsync(index, [corpus], io.Error, plainProgress: true, cancel);
                 double indexSeconds = clock.Elapsed.TotalSeconds;
-                var searcher = new Searcher(index, IndexAccess.SearchOptions(services));
+                var searcher = new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc, services.Translator);
                 var answerer = parsed.GetValue(answers) ? AskCommand.Create(services, index) : null;
                 var rows = new List<EvalRow>();
                 foreach (var key in keys)
-                    rows.Add(await RunAsync(searcher, answerer, queries, key, parsed.GetValue(misses), io.Error, cancel));
+                    rows.Add(await RunAsync(searcher, answerer, queries, key, parsed.GetValue(misses), !parsed.GetValue(noTranslate), io.Error, cancel));
 
                 if (parsed.GetValue(json))
                     await io.Out.WriteLineAsync(JsonSerializer.Serialize(new { set = Path.GetFileName(Path.GetFullPath(folder)), documents = counts.Added, indexSeconds = Math.Round(indexSeconds, 2), rows }, CliApp.Json));
@@ -113,7 +114,7 @@ internal static class EvalCommand
     /// <summary>Answer-hit@1: a gold answer occurs in the first quote, which is at most 200 characters.</summary>
     internal sealed record AnswerMetrics(double HitAt1, double Found, double WithCitation, int BadQuotes);
 
-    private static async Task<EvalRow> RunAsync(Searcher searcher, Answer.QuestionAnswerer? answerer, List<EvalQuery> queries, string variant, int showMisses, TextWriter log, CancellationToken cancel)
+    private static async Task<EvalRow> RunAsync(Searcher searcher, Answer.QuestionAnswerer? answerer, List<EvalQuery> queries, string variant, int showMisses, bool translate, TextWriter log, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         int showAnswerMisses = showMisses;
@@ -137,7 +138,7 @@ internal static class EvalCommand
                 else if (showAnswerMisses-- > 0)
                     await log.WriteLineAsync($"answer miss [{variant}] {text} → gold '{string.Join("' or '", q.Answers)}' in {q.Doc}; {(a.Found ? $"quoted {a.Citations[0].Id}: {a.Citations[0].Quote}" : "not found")}");
             }
-            var response = await searcher.SearchAsync(new SearchRequest(text, Size: 20, Mode: MatchMode.Any), cancel);
+            var response = await searcher.SearchAsync(new SearchRequest(text, Size: 20, Mode: MatchMode.Any, Translate: translate), cancel);
             if (response.Error is not null) { errors++; continue; }
             int rank = response.Hits.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.Id == q.Doc || x.h.OtherVersions.Contains(q.Doc)).i + 1;
             bool found = rank > 0 && response.Hits.Any(h => h.Id == q.Doc || h.OtherVersions.Contains(q.Doc));

@@ -10,7 +10,16 @@ public sealed record Citation(int N, string Id, int Start, int End, string Quote
 /// <summary>An answer with its evidence, or Found = false when the corpus does not answer the question.</summary>
 public sealed record AnswerResult(
     string Question, bool Found, string Answer, string Mode, IReadOnlyList<Citation> Citations,
-    IReadOnlyList<string> SearchedTerms, string? Notice = null, string? Error = null);
+    IReadOnlyList<string> SearchedTerms, string? Notice = null, string? Error = null)
+{
+    /// <summary>For an English question: the translations searched (English word → Chinese words).</summary>
+    public IReadOnlyList<TranslatedWord>? Translation { get; init; }
+    /// <summary>For an English question: English glosses of the Chinese key terms in the quotes.</summary>
+    public IReadOnlyList<Gloss>? Glosses { get; init; }
+}
+
+/// <summary>A Chinese word of a quote and what it means in English (CC-CEDICT).</summary>
+public sealed record Gloss(string Word, IReadOnlyList<string> English);
 
 public sealed class AnswerOptions
 {
@@ -63,7 +72,27 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
     public async Task<AnswerResult> AskExtractiveAsync(string question, CancellationToken cancel = default)
     {
         question ??= "";
-        var profile = QuestionProfile.Of(question, analyzer);
+        // An English question is answered from its Chinese translation: the best candidate of each
+        // word says what the answer must hold; all candidates are searched.
+        var translation = searcher.TranslateIfEnglish(question);
+        if (translation is { Terms.Count: > 0 })
+        {
+            string chinese = string.Join(' ', translation.Words.Select(w => w.KeptAsIs ? w.English : w.Candidates.FirstOrDefault()?.Chinese ?? w.English));
+            var result = await AskExtractiveAsync(question, QuestionProfile.Of(chinese, analyzer, englishQuestion: question), cancel);
+            var glosses = result.Citations.Count == 0 ? [] : translation.Words
+                .SelectMany(w => w.Candidates.Select(c => c.Chinese))
+                .Distinct()
+                .Where(c => result.Citations.Any(q => analyzer.FoldToString(q.Quote).Contains(c, StringComparison.Ordinal)))
+                .Select(c => new Gloss(c, searcher.Glosses(c)))
+                .Where(g => g.English.Count > 0)
+                .ToList();
+            return result with { Translation = translation.Words, Glosses = glosses };
+        }
+        return await AskExtractiveAsync(question, QuestionProfile.Of(question, analyzer), cancel);
+    }
+
+    private async Task<AnswerResult> AskExtractiveAsync(string question, QuestionProfile profile, CancellationToken cancel)
+    {
         if (question.Trim().Length == 0)
             return new AnswerResult(question, false, "", "extractive", [], [], Error: "the question is empty");
         if (profile.Grams.Count == 0 && profile.Words.Count == 0)
@@ -171,9 +200,12 @@ internal sealed class QuestionProfile
         "时间", "时候", "时期", "地方", "地区", "方式", "方法", "原因", "东西", "人物", "名字", "名称", "国家", "城市", "类型", "样子", "意思", "作用",
     };
 
+    private static readonly string[] EnglishNumberCues = ["how many", "how much", "what year", "which year", "how long", "how old", "what percentage"];
+
     private static readonly string[] NumberCues = ["多少", "几", "哪一年", "哪年", "何年", "多久", "多长", "多大", "多高", "多远", "多重", "什么时候", "何时", "年份", "几时"];
 
-    public static QuestionProfile Of(string question, Analyzer analyzer)
+    /// <param name="englishQuestion">The English question <paramref name="question"/> translates, if any.</param>
+    public static QuestionProfile Of(string question, Analyzer analyzer, string? englishQuestion = null)
     {
         var tokens = analyzer.Analyze(question);
         string folded = analyzer.FoldToString(question);
@@ -210,13 +242,14 @@ internal sealed class QuestionProfile
             .ThenByDescending(w => w.Length)
             .FirstOrDefault();
         bool traditional = analyzer.DetectScript(question) == Script.Traditional;
-        bool english = question.Count(char.IsAsciiLetter) > question.Length / 2;
+        bool english = englishQuestion is not null || question.Count(char.IsAsciiLetter) > question.Length / 2;
+        string cues = englishQuestion ?? question;
         return new QuestionProfile
         {
             Grams = grams,
             Words = words,
             KeyTerm = key,
-            AsksNumber = NumberCues.Any(folded.Contains) || (english && (question.Contains("how many", StringComparison.OrdinalIgnoreCase) || question.Contains("what year", StringComparison.OrdinalIgnoreCase))),
+            AsksNumber = NumberCues.Any(folded.Contains) || (english && EnglishNumberCues.Any(c => cues.Contains(c, StringComparison.OrdinalIgnoreCase))),
             NotFound = english ? "No answer found in the corpus." : traditional ? "語料庫中沒有找到答案。" : "语料库中没有找到答案。",
         };
     }

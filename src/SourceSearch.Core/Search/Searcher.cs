@@ -20,7 +20,8 @@ public sealed record SearchRequest(
     string? To = null,
     SortOrder Sort = SortOrder.Relevance,
     ChineseScript? DisplayScript = null,
-    MatchMode Mode = MatchMode.Auto);
+    MatchMode Mode = MatchMode.Auto,
+    bool Translate = true);
 
 /// <summary>A highlighted span: offsets into the article text, and into the snippet as shown.</summary>
 public readonly record struct Highlight(int Start, int End, int SnippetStart, int SnippetEnd);
@@ -34,7 +35,7 @@ public sealed record SearchHit(
 
 /// <summary>How a query was understood: the folded, segmented terms actually searched.</summary>
 public sealed record QueryUnderstanding(string Mode, IReadOnlyList<ClauseUnderstanding> Clauses,
-    string? Source, string? Author, string? From, string? To);
+    string? Source, string? Author, string? From, string? To, IReadOnlyList<TranslatedWord>? Translation = null);
 
 public sealed record ClauseUnderstanding(string Text, IReadOnlyList<string> Terms, bool Phrase, string Field, bool Excluded, bool Alternative);
 
@@ -66,9 +67,16 @@ public sealed class SearchOptions
 /// asks FTS5 for matching passages (BM25 over title, words and grams), keeps the best passage of
 /// each article, and makes snippets with highlights at offsets into the original text.
 /// </summary>
-public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcConverter? openCc = null)
+public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcConverter? openCc = null, Func<EnglishTranslator?>? translator = null)
 {
     private Analyzer Analyzer => index.Analyzer;
+
+    /// <summary>
+    /// An English query or question as Chinese terms (CC-CEDICT), or null when the text is not
+    /// English or no translator is available. Loaded on the first English query.
+    /// </summary>
+    public EnglishTranslation? TranslateIfEnglish(string text) =>
+        translator is not null && EnglishTranslator.LooksEnglish(text) && translator() is { } t ? t.Translate(text) : null;
 
     public async Task<SearchResponse> SearchAsync(SearchRequest request, CancellationToken cancel = default)
     {
@@ -83,6 +91,15 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         if (query.Trim().Length == 0) return Fail("the query is empty: type a word or a phrase to search for");
         if (query.Length > options.MaxQueryLength)
             return Fail($"the query is {query.Length} characters long; at most {options.MaxQueryLength} are allowed");
+
+        // An English query searches the Chinese words it translates to, any of them (a word has several).
+        var translation = request.Translate ? TranslateIfEnglish(query) : null;
+        if (translation is { Terms.Count: > 0 })
+        {
+            notices.Add("English query: searched its Chinese translations");
+            request = request with { Mode = MatchMode.Any };
+            query = string.Join(' ', translation.Terms);
+        }
 
         // A question is text, not syntax: its quotation marks and hyphens are part of what it asks.
         var parsed = request.Mode == MatchMode.Any
@@ -179,8 +196,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript));
         }
 
-        var understood = new QueryUnderstanding(mode, compiled.Clauses, filters.Source, filters.Author, filters.From, filters.To);
-        return new SearchResponse(query, hits, best.Count, lowerBound, page, size, understood, sources, years,
+        var understood = new QueryUnderstanding(mode, compiled.Clauses, filters.Source, filters.Author, filters.From, filters.To, translation?.Words);
+        return new SearchResponse(request.Query ?? "", hits, best.Count, lowerBound, page, size, understood, sources, years,
             clock.Elapsed.TotalMilliseconds, notices);
     }
 
@@ -212,6 +229,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         return best;
     }
 
+    /// <summary>English glosses of a Chinese word (empty without a translator).</summary>
+    public IReadOnlyList<string> Glosses(string word) => translator?.Invoke()?.Gloss(word) ?? [];
+
     /// <summary>The article's original text at [start, end), or null when there is no such article or span (to check citations).</summary>
     public async Task<string?> QuoteAtAsync(string id, int start, int end, CancellationToken cancel = default)
     {
@@ -229,6 +249,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     /// </summary>
     public async Task<(IReadOnlyList<PassageHit> Passages, IReadOnlyList<string> Terms)> PassagesAsync(string question, int count, CancellationToken cancel = default)
     {
+        if (TranslateIfEnglish(question ?? "") is { Terms.Count: > 0 } translation) question = string.Join(' ', translation.Terms);
         if (string.IsNullOrWhiteSpace(question) || question.Length > options.MaxQueryLength) return ([], []);
         var compiled = Compile(new ParsedQuery([[new QueryClause(question, false, ClauseField.Any, false)]], null, null, null, null, []));
         var terms = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();

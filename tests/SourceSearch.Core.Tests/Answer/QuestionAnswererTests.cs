@@ -3,6 +3,7 @@ using SourceSearch.Index;
 using SourceSearch.Search;
 using SourceSearch.Tests.Index;
 using SourceSearch.Tests.Text;
+using SourceSearch.Text;
 
 namespace SourceSearch.Tests.Answer;
 
@@ -18,6 +19,9 @@ public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
         await _index.AddBatchAsync(SearchIndexTests.Seeds().ToList());
         _answerer = new QuestionAnswerer(new Searcher(_index, new SearchOptions()), fx.Analyzer, new AnswerOptions());
     }
+
+    private static EnglishTranslator? _translator;
+    private EnglishTranslator Translator() => _translator ??= EnglishTranslator.Load(fx.Options(null), fx.Analyzer.Segmenter.Dictionary);
 
     public Task DisposeAsync()
     {
@@ -146,6 +150,29 @@ public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
         Assert.Equal("extractive", a.Mode);
         Assert.All(a.Citations, c => Assert.NotEqual(9, c.N));
         await AssertCitationsAreExact(a);
+    }
+
+    [Fact]
+    public async Task An_English_question_is_answered_from_Chinese_text_with_glosses()
+    {
+        var answerer = new QuestionAnswerer(new Searcher(_index, new SearchOptions(), translator: Translator), fx.Analyzer, new AnswerOptions());
+        var a = await answerer.AskAsync("In which year did the company settle in the Suzhou Industrial Park?");
+        Assert.True(a.Found);
+        Assert.Contains(a.Citations, c => c.Quote.Contains("2008"));
+        Assert.Contains(a.Translation!, w => w.English == "industrial park" && w.Candidates.Any(c => c.Chinese == "工业园区"));
+        Assert.Contains(a.Glosses!, g => g.Word == "工业园区" && g.English.Contains("industrial park"));
+        await AssertCitationsAreExact(a);
+    }
+
+    [Fact]
+    public async Task An_English_query_finds_Chinese_articles_and_says_what_it_searched()
+    {
+        var searcher = new Searcher(_index, new SearchOptions(), translator: Translator);
+        var r = await searcher.SearchAsync(new SearchRequest("artificial intelligence Suzhou"));
+        Assert.Equal(5, r.Hits.Count);
+        Assert.Contains(r.Understood!.Translation!, w => w.Candidates.Any(c => c.Chinese == "人工智能"));
+        var untranslated = await searcher.SearchAsync(new SearchRequest("artificial intelligence Suzhou", Translate: false));
+        Assert.Empty(untranslated.Hits);
     }
 
     [Fact]
