@@ -54,7 +54,15 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
         var extractive = await AskExtractiveAsync(question, cancel);
         if (llm is not { IsConfigured: true } || extractive.Error is not null) return extractive;
 
-        var (passages, _) = await searcher.PassagesAsync(question, options.LlmPassages, cancel);
+        // An English question: the LLM writes its Chinese search terms (the dictionary's when it gives none).
+        string retrieval = question;
+        IReadOnlyList<string> searched = extractive.SearchedTerms;
+        if (EnglishTranslator.LooksEnglish(question) && await llm.ChineseSearchTermsAsync(question, cancel) is { Count: > 0 } terms)
+        {
+            retrieval = string.Join(' ', terms);
+            searched = terms;
+        }
+        var (passages, _) = await searcher.PassagesAsync(retrieval, options.LlmPassages, cancel);
         if (passages.Count == 0) return extractive;
         var given = passages.Select((p, i) => new AnswerPassage(i + 1, p.Id, p.Title, p.ArticleText[p.Start..p.End])).ToList();
         var reply = await llm.AnswerAsync(question, given, cancel);
@@ -65,7 +73,7 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
             .Select(x => new Citation(x.N, x.Hit.Id, x.Hit.Start, x.Hit.End, x.Hit.ArticleText[x.Hit.Start..x.Hit.End]))
             .ToList();
         string? notice = reply.Sentences.Any(s => !s.Supported) ? "some sentences of the answer cite no passage and are marked unsupported" : reply.Notice;
-        return new AnswerResult(question, true, reply.Text, "llm", citations, extractive.SearchedTerms, notice);
+        return new AnswerResult(question, true, reply.Text, "llm", citations, searched, notice);
     }
 
     /// <summary>The extractive answer (no LLM).</summary>

@@ -126,6 +126,24 @@ public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_an_LLM_an_English_question_is_searched_with_the_LLM_s_Chinese_terms()
+    {
+        var (answerer, server, llm) = await WithLlmAsync();
+        await using var _ = server;
+        using var __ = llm;
+        server.Enqueue(Reply.Completion("[\"思必驰\", \"苏州工业园区\"]"), Reply.Completion("AISpeech settled in Suzhou Industrial Park in 2008. [1]"));
+        var a = await answerer.AskAsync("When did AISpeech settle in Suzhou Industrial Park?");
+        Assert.Equal("llm", a.Mode);
+        Assert.Equal(["思必驰", "苏州工业园区"], a.SearchedTerms);
+        Assert.Contains("2008", a.Answer);
+        var requests = server.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.Contains("AISpeech", requests[0].MessagesText);
+        Assert.Contains("思必驰", requests[1].MessagesText); // the passages given were found with the LLM's terms
+        await AssertCitationsAreExact(a);
+    }
+
+    [Fact]
     public async Task A_failing_LLM_gives_the_extractive_answer_with_a_notice()
     {
         var (answerer, server, llm) = await WithLlmAsync();
