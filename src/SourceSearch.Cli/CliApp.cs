@@ -52,6 +52,7 @@ public static class CliApp
         root.Subcommands.Add(AskCommand.Create(io));
         root.Subcommands.Add(EvalCommand.Create(io));
         root.Subcommands.Add(BenchCommand.Create(io));
+        root.Subcommands.Add(ServeCommand.Create(io));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

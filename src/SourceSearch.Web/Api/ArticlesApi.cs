@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SourceSearch.Import;
+using SourceSearch.Index;
+using SourceSearch.Text;
+
+namespace SourceSearch.Web.Api;
+
+public sealed record ArticleInput(string? Id, string? Title, string? Text, string? Author = null, string? Date = null, string? Source = null, string? Url = null);
+
+public sealed record PassageDto(int N, int Start, int End);
+
+/// <summary>The text converted for display, with the passages' (and the asked-for mark's) offsets into it.</summary>
+public sealed record DisplayDto(string Script, string Title, string Text, IReadOnlyList<PassageDto> Passages, PassageDto? Mark);
+
+public sealed record ArticleDto(
+    string Id, string Title, string Text, string? Author, string? Date, string? Source, string? Url, string Script,
+    IReadOnlyList<PassageDto> Passages, IReadOnlyList<string> OtherVersions, DisplayDto? Display);
+
+public sealed record WrittenDto(string Id, string Outcome, string Link);
+
+public static class ArticlesApi
+{
+    public const string Prefix = "/api/articles/";
+
+    public static void MapArticlesApi(this IEndpointRouteBuilder app)
+    {
+        var read = app.MapGroup("/api/articles").WithTags("Articles");
+        read.MapGet("/{**id}", GetAsync)
+            .WithSummary("An article: its original text, metadata and passages (offsets into the text); ?script= adds the text converted for display, ?start=&end= a passage to mark.");
+
+        var write = app.MapGroup("/api/articles").WithTags("Articles").AddEndpointFilter<WriteAccess>();
+        write.MapPost("/", CreateAsync).Accepts<ArticleInput>("application/json")
+            .WithSummary("Adds an article (an id is derived when none is given); searchable at once.");
+        write.MapPut("/{**id}", ReplaceAsync).Accepts<ArticleInput>("application/json")
+            .WithSummary("Adds or replaces the article with this id.");
+        write.MapDelete("/{**id}", DeleteAsync).WithSummary("Removes an article.");
+    }
+
+    /// <summary>
+    /// The id exactly as the client encoded it: taken from the raw request target and decoded once,
+    /// so ids with '/', '#', '%', '?' and spaces round-trip (the server would leave %2F encoded in the route value).
+    /// </summary>
+    internal static string IdOf(HttpContext context)
+    {
+        string raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
+        int q = raw.IndexOf('?');
+        if (q >= 0) raw = raw[..q];
+        int at = raw.IndexOf(Prefix, StringComparison.Ordinal);
+        return at < 0 ? "" : Uri.UnescapeDataString(raw[(at + Prefix.Length)..]);
+    }
+
+    internal static async Task<Results<Ok<ArticleDto>, ProblemHttpResult>> GetAsync(
+        HttpContext context, IndexHost host, OpenCcConverter openCc, CancellationToken cancel, string? script = null, string? start = null, string? end = null)
+    {
+        string id = IdOf(context);
+        if (id.Length == 0) return Problems.BadRequest("give an article id: /api/articles/{id} (percent-encoded)");
+        if (!SearchApi.TryScript(script, out var display, out var problem)) return problem!;
+        var stored = await host.Index.GetAsync(id, cancel);
+        if (stored is null) return Problems.NotFound($"there is no article with id '{id}'");
+        var a = stored.Article;
+        var passages = stored.Passages.Select((p, i) => new PassageDto(i + 1, p.Start, p.End)).ToList();
+
+        PassageDto? mark = null;
+        if (start is not null || end is not null)
+        {
+            if (!int.TryParse(start, out int s) || !int.TryParse(end, out int e) || s < 0 || e < s || e > a.Text.Length)
+                return Problems.BadRequest($"start and end must be offsets with 0 ≤ start ≤ end ≤ {a.Text.Length} (the text's length in UTF-16 code units)");
+            mark = new PassageDto(0, s, e);
+        }
+        DisplayDto? shown = null;
+        if (display is { } target)
+        {
+            var cuts = new SortedSet<int> { 0, a.Text.Length };
+            foreach (var p in passages) { cuts.Add(p.Start); cuts.Add(p.End); }
+            if (mark is not null) { cuts.Add(mark.Start); cuts.Add(mark.End); }
+            var (text, map) = ConvertPieces(openCc, a.Text, cuts, target);
+            shown = new DisplayDto(target.Tag(), openCc.Convert(a.Title, target), text,
+                passages.Select(p => p with { Start = map[p.Start], End = map[p.End] }).ToList(),
+                mark is null ? null : mark with { Start = map[mark.Start], End = map[mark.End] });
+        }
+        return TypedResults.Ok(new ArticleDto(a.Id, a.Title, a.Text, a.Author, a.Date, a.Source, a.Url, stored.Script.ToString(),
+            passages, stored.OtherVersions, shown));
+    }
+
+    /// <summary>Converts the text piece by piece between the cuts, so each cut maps to its offset in the converted text.</summary>
+    internal static (string Text, Dictionary<int, int> Map) ConvertPieces(OpenCcConverter openCc, string text, SortedSet<int> cuts, ChineseScript script)
+    {
+        var sb = new StringBuilder(text.Length);
+        var map = new Dictionary<int, int>();
+        int previous = -1;
+        foreach (int cut in cuts)
+        {
+            if (previous >= 0) sb.Append(openCc.Convert(text[previous..cut], script));
+            map[cut] = sb.Length;
+            previous = cut;
+        }
+        return (sb.ToString(), map);
+    }
+
+    internal static async Task<Results<Created<WrittenDto>, ProblemHttpResult>> CreateAsync(HttpRequest request, IndexHost host, CancellationToken cancel)
+    {
+        var (body, problem) = await Json.ReadAsync<ArticleInput>(request, cancel);
+        if (problem is not null) return problem;
+        if (Validate(body!) is { } bad) return bad;
+        string id = string.IsNullOrWhiteSpace(body!.Id) ? DeriveId(body) : body.Id;
+        if (await host.Index.GetAsync(id, cancel) is not null)
+            return Problems.Conflict($"an article with id '{id}' already exists: replace it with PUT {Prefix}{Uri.EscapeDataString(id)}, or give another id");
+        await host.Index.AddAsync(ToArticle(id, body), cancel);
+        string link = Prefix + Uri.EscapeDataString(id);
+        return TypedResults.Created(link, new WrittenDto(id, "added", link));
+    }
+
+    internal static async Task<Results<Ok<WrittenDto>, Created<WrittenDto>, ProblemHttpResult>> ReplaceAsync(HttpContext context, IndexHost host, CancellationToken cancel)
+    {
+        string id = IdOf(context);
+        if (id.Length == 0) return Problems.BadRequest("give the article's id in the path: PUT /api/articles/{id} (percent-encoded)");
+        var (body, problem) = await Json.ReadAsync<ArticleInput>(context.Request, cancel);
+        if (problem is not null) return problem;
+        if (body!.Id is { Length: > 0 } other && other != id)
+            return Problems.BadRequest($"the body's id '{other}' differs from the path's '{id}': leave it out or make them equal");
+        if (Validate(body) is { } bad) return bad;
+        var outcome = await host.Index.AddAsync(ToArticle(id, body), cancel);
+        string link = Prefix + Uri.EscapeDataString(id);
+        return outcome == AddOutcome.Added
+            ? TypedResults.Created(link, new WrittenDto(id, "added", link))
+            : TypedResults.Ok(new WrittenDto(id, outcome == AddOutcome.Replaced ? "replaced" : "unchanged", link));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext context, IndexHost host, CancellationToken cancel)
+    {
+        string id = IdOf(context);
+        if (id.Length == 0) return Problems.BadRequest("give the article's id in the path: DELETE /api/articles/{id} (percent-encoded)");
+        return await host.Index.DeleteAsync(id, cancel) ? TypedResults.NoContent() : Problems.NotFound($"there is no article with id '{id}'");
+    }
+
+    private static ProblemHttpResult? Validate(ArticleInput a)
+    {
+        if (a.Text is null || a.Text.Trim().Length == 0) return Problems.BadRequest("the article needs a \"text\": it is missing or empty, so there would be nothing to search");
+        if (a.Date is { Length: > 0 } date && DateKeys.Parse(date).Key is null)
+            return Problems.BadRequest($"the date '{Problems.Shorten(date)}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD");
+        return null;
+    }
+
+    private static Article ToArticle(string id, ArticleInput a) =>
+        new(id, a.Title ?? "", a.Text!, Blank(a.Author), Blank(a.Date), Blank(a.Source), Blank(a.Url));
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>An id for an article given without one: web/ + date + a hash of its title and text.</summary>
+    internal static string DeriveId(ArticleInput a)
+    {
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes((a.Title ?? "") + "\n" + a.Text));
+        return $"web/{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexStringLower(hash)[..12]}";
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SourceSearch.Search;
+using SourceSearch.Text;
+
+namespace SourceSearch.Web.Api;
+
+public sealed record HighlightDto(int Start, int End, int SnippetStart, int SnippetEnd);
+
+public sealed record HitDto(
+    string Id, string Title, double Score, int Start, int End, string Snippet, int SnippetStart, int SnippetEnd,
+    IReadOnlyList<HighlightDto> Highlights, string? Source, string? Date, string? Author, string? Url, string Script,
+    IReadOnlyList<string> OtherVersions);
+
+public sealed record FacetsDto(IReadOnlyDictionary<string, int> Sources, IReadOnlyDictionary<int, int> Years);
+
+public sealed record SearchResultDto(
+    string Query, IReadOnlyList<HitDto> Hits, int Total, bool TotalIsLowerBound, int Page, int Size,
+    [property: JsonPropertyName("took_ms")] double TookMs,
+    QueryUnderstanding? Understood, FacetsDto Facets, IReadOnlyList<string> Notices);
+
+public static class SearchApi
+{
+    public const int MaxPage = 1000;
+
+    public static void MapSearchApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Search");
+        api.MapGet("/search", SearchAsync)
+            .WithSummary("Ranked articles for a query, each with its best passage and a snippet with highlights (offsets into the snippet and the article).");
+    }
+
+    /// <summary>Parses ?script=: original (or nothing), zh-Hans, zh-Hant (zh-TW, zh-HK too).</summary>
+    internal static bool TryScript(string? text, out ChineseScript? script, out ProblemHttpResult? problem)
+    {
+        script = null;
+        problem = null;
+        if (string.IsNullOrWhiteSpace(text) || text.Equals("original", StringComparison.OrdinalIgnoreCase)) return true;
+        if (ChineseScripts.TryParse(text, out var s)) { script = s; return true; }
+        problem = Problems.BadRequest($"unknown script '{Problems.Shorten(text)}': use original, zh-Hans (简体) or zh-Hant (繁體)");
+        return false;
+    }
+
+    internal static async Task<Results<Ok<SearchResultDto>, ProblemHttpResult>> SearchAsync(
+        Searcher searcher, SearchOptions options, WebOptions web, CancellationToken cancel,
+        string? q = null, string? page = null, string? size = null, string? script = null,
+        string? source = null, string? author = null, string? from = null, string? to = null, string? sort = null)
+    {
+        if (string.IsNullOrWhiteSpace(q)) return Problems.BadRequest("the query is empty: add ?q= with a word or a phrase to search for");
+        if (q.Length > web.MaxQueryLength) return Problems.BadRequest($"the query is {q.Length} characters long; at most {web.MaxQueryLength} are allowed: shorten it");
+        if (!Problems.TryPositive(page, "page", 1, MaxPage, out int p, out var problem)) return problem!;
+        if (!Problems.TryPositive(size, "size", 10, options.MaxPageSize, out int n, out problem)) return problem!;
+        if (!TryScript(script, out var display, out problem)) return problem!;
+        SortOrder order;
+        if (string.IsNullOrEmpty(sort) || sort == "relevance") order = SortOrder.Relevance;
+        else if (sort == "date") order = SortOrder.Date;
+        else return Problems.BadRequest($"unknown sort '{Problems.Shorten(sort)}': use relevance or date");
+
+        var r = await searcher.SearchAsync(new SearchRequest(q, p, n, Blank(source), Blank(author), Blank(from), Blank(to), order, display), cancel);
+        if (r.Error is not null) return Problems.BadRequest(r.Error);
+        return TypedResults.Ok(new SearchResultDto(
+            r.Query,
+            r.Hits.Select(h => new HitDto(h.Id, h.Title, h.Score, h.Start, h.End, h.Snippet, h.SnippetStart, h.SnippetEnd,
+                h.Highlights.Select(x => new HighlightDto(x.Start, x.End, x.SnippetStart, x.SnippetEnd)).ToList(),
+                h.Source, h.Date, h.Author, h.Url, h.Script.ToString(), h.OtherVersions)).ToList(),
+            r.Total, r.TotalIsLowerBound, r.Page, r.Size, Math.Round(r.TookMs, 3), r.Understood,
+            new FacetsDto(r.Sources, r.Years), r.Notices));
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

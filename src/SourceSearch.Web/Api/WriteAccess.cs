@@ -1,0 +1,40 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SourceSearch.Web.Api;
+
+/// <summary>
+/// Who may write (add, replace, delete): with $SOURCESEARCH_ADMIN_TOKEN set, a request carrying
+/// "Authorization: Bearer TOKEN" (compared in constant time); without it, only requests from this machine.
+/// </summary>
+internal sealed class WriteAccess(IConfiguration configuration) : IEndpointFilter
+{
+    public const string TokenSetting = "ADMIN_TOKEN";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Refusal(context.HttpContext, configuration[TokenSetting]) is { } refusal ? refusal : await next(context);
+
+    internal static IResult? Refusal(HttpContext http, string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            var remote = http.Connection.RemoteIpAddress;
+            return remote is not null && IPAddress.IsLoopback(remote) ? null
+                : TypedResults.Problem("writing is allowed only from this machine: set SOURCESEARCH_ADMIN_TOKEN on the server and send it as \"Authorization: Bearer TOKEN\" to write from elsewhere",
+                    statusCode: StatusCodes.Status403Forbidden, title: "Writing is not allowed from here");
+        }
+        string header = http.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        string given = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
+        // Hashes first: equal lengths, so the comparison's time says nothing about the token.
+        bool ok = given.Length > 0 && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        if (ok) return null;
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return TypedResults.Problem(given.Length == 0
+                ? "writing needs the admin token: send the header \"Authorization: Bearer TOKEN\" (the server's SOURCESEARCH_ADMIN_TOKEN)"
+                : "the token in \"Authorization: Bearer …\" is not the server's SOURCESEARCH_ADMIN_TOKEN",
+            statusCode: StatusCodes.Status401Unauthorized, title: "Not authorised to write");
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging.Console;
+using SourceSearch.Answer;
+using SourceSearch.Search;
+
+namespace SourceSearch.Web;
+
+/// <summary>Settings of the web host (section "Web").</summary>
+public sealed class WebOptions
+{
+    /// <summary>Largest request body accepted (an article to add), in bytes.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 20 * 1024 * 1024;
+    /// <summary>Longest query or question accepted, in characters.</summary>
+    public int MaxQueryLength { get; set; } = 2000;
+    /// <summary>Folder whose articles build the index when it does not exist yet (default corpus/ for the default index).</summary>
+    public string? Corpus { get; set; }
+}
+
+public static class ApplicationServices
+{
+    /// <summary>The Core services, the index, JSON with CJK unescaped, problem details, OpenAPI, Kestrel limits.</summary>
+    public static void AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var web = new WebOptions();
+        configuration.GetSection("Web").Bind(web);
+        builder.Services.AddSingleton(web);
+
+        builder.WebHost.UseUrls(configuration["urls"] is { Length: > 0 } urls ? urls : SourceSearchApp.DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes;
+            // A long query arrives percent-encoded (9 bytes a CJK character): let it reach the API, which answers it with a clear message.
+            k.Limits.MaxRequestLineSize = 256 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 320 * 1024;
+        });
+
+        // Logs go to stderr: stdout stays clean for whoever runs the server.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+
+        builder.Services.AddSourceSearchCore(configuration);
+        builder.Services.AddSingleton<IndexHost>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = new SearchOptions();
+            configuration.GetSection("Search").Bind(options);
+            options.MaxQueryLength = Math.Max(options.MaxQueryLength, web.MaxQueryLength);
+            return options;
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            var host = sp.GetRequiredService<IndexHost>();
+            return new Searcher(host.Index, sp.GetRequiredService<SearchOptions>(), sp.GetRequiredService<Text.OpenCcConverter>(), host.Translator);
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = new AnswerOptions();
+            configuration.GetSection("Answer").Bind(options);
+            return options;
+        });
+        builder.Services.AddSingleton(sp => new QuestionAnswerer(sp.GetRequiredService<Searcher>(), sp.GetRequiredService<Text.Analyzer>(),
+            sp.GetRequiredService<AnswerOptions>(), sp.GetRequiredService<LlmAnswerer>()));
+    }
+
+    /// <summary>Problem details for every error (never a stack trace), the page's static files.</summary>
+    public static void UseApplicationPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi();
+    }
+
+    /// <summary>The page: index.html answers / and the article view /articles/{id} (the script reads the URL).</summary>
+    public static void MapPage(this WebApplication app)
+    {
+        app.MapFallbackToFile("/articles/{**id}", "index.html").ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,69 @@
+using SourceSearch.Import;
+using SourceSearch.Index;
+using SourceSearch.Text;
+
+namespace SourceSearch.Web;
+
+/// <summary>
+/// Holds the open index. On start it opens the configured index (Index, or $SOURCESEARCH_INDEX,
+/// default index/), building it from corpus/ first when it does not exist yet, as `search` does.
+/// </summary>
+public sealed class IndexHost(IConfiguration configuration, WebOptions web, IServiceProvider services, ILogger<IndexHost> logger) : IDisposable
+{
+    private SearchIndex? _index;
+    private EnglishTranslator? _translator;
+    private bool _translatorTried;
+    private readonly Lock _lock = new();
+
+    public SearchIndex Index => _index ?? throw new InvalidOperationException("the index is not open yet");
+
+    public string Directory => configuration["Index"] is { Length: > 0 } dir ? dir : IndexOptions.DefaultDirectory;
+
+    public async Task OpenAsync(CancellationToken cancel = default)
+    {
+        if (_index is not null) return;
+        var analyzer = services.GetRequiredService<Analyzer>();
+        bool isDefault = configuration["Index"] is not { Length: > 0 };
+        string? corpus = web.Corpus is { Length: > 0 } c ? c : isDefault ? "corpus" : null;
+        if (corpus is not null && !File.Exists(SearchIndex.PathIn(Directory)) && System.IO.Directory.Exists(corpus))
+        {
+            logger.LogWarning("no index yet: building {Index}/ from {Corpus}/ first", Directory, corpus);
+            var index = await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
+            int added = await ImportAsync(index, corpus, cancel);
+            logger.LogWarning("indexed {Count} articles from {Corpus}/", added, corpus);
+            _index = index;
+            return;
+        }
+        _index = await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
+    }
+
+    private async Task<int> ImportAsync(SearchIndex index, string corpus, CancellationToken cancel)
+    {
+        var batch = new List<Article>();
+        int count = 0;
+        await foreach (var result in new ArticleReader().ReadAsync([corpus], cancel))
+        {
+            if (result.Failure is { } f) { logger.LogWarning("{Path}: {Reason}", f.Path, f.Reason); continue; }
+            if (SearchIndex.Problem(result.Article!) is { } problem) { logger.LogWarning("article '{Id}': {Problem}", result.Article!.Id, problem); continue; }
+            batch.Add(result.Article!);
+            if (batch.Count >= 256) { count += (await index.AddBatchAsync(batch, cancel)).Count; batch.Clear(); }
+        }
+        if (batch.Count > 0) count += (await index.AddBatchAsync(batch, cancel)).Count;
+        return count;
+    }
+
+    /// <summary>The English → Chinese translator, or null (with a warning once) when its dictionary is not installed.</summary>
+    public EnglishTranslator? Translator()
+    {
+        lock (_lock)
+        {
+            if (_translatorTried) return _translator;
+            _translatorTried = true;
+            try { _translator = services.GetRequiredService<EnglishTranslator>(); }
+            catch (DictionaryUnavailableException e) { logger.LogWarning("English queries are searched as they are: {Reason}", e.Message); }
+            return _translator;
+        }
+    }
+
+    public void Dispose() => _index?.Dispose();
+}

@@ -1,0 +1,35 @@
+using SourceSearch.Web.Api;
+
+namespace SourceSearch.Web;
+
+/// <summary>Builds the web app; Program.cs, the CLI's `serve` and the tests all start it this way.</summary>
+public static class SourceSearchApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <param name="overrides">Configuration that wins over everything else (the CLI's --index, --userdict, --urls).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null, CancellationToken cancel = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Configuration.AddEnvironmentVariables("SOURCESEARCH_");
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+
+        builder.AddApplicationServices();
+
+        var app = builder.Build();
+        app.UseApplicationPipeline();
+        app.MapSearchApi();
+        app.MapAskApi();
+        app.MapArticlesApi();
+        app.MapHealthApi();
+        app.MapPage();
+
+        await app.Services.GetRequiredService<IndexHost>().OpenAsync(cancel);
+        return app;
+    }
+}
