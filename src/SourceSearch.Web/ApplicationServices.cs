@@ -46,7 +46,20 @@ public static class ApplicationServices
         {
             o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            // Errors the framework answers itself (no route, wrong method, not JSON) still say what to do.
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => $"nothing at {c.HttpContext.Request.Path}: the API is under /api (search, ask, articles), its description at /openapi/v1.json",
+                StatusCodes.Status405MethodNotAllowed => $"{c.HttpContext.Request.Method} is not allowed on {c.HttpContext.Request.Path}",
+                StatusCodes.Status415UnsupportedMediaType => "send the body as JSON with the header Content-Type: application/json",
+                StatusCodes.Status413PayloadTooLarge => "the request body is larger than the server accepts (setting Web:MaxRequestBodyBytes)",
+                StatusCodes.Status431RequestHeaderFieldsTooLarge or StatusCodes.Status414UriTooLong => "the request is too long: shorten the query",
+                >= 500 => "the server failed on this request; it has been logged",
+                _ => c.ProblemDetails.Title,
+            };
+        });
         builder.Services.AddOpenApi();
 
         builder.Services.AddSourceSearchCore(configuration);
