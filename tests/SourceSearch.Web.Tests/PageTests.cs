@@ -1,0 +1,58 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+
+namespace SourceSearch.Web.Tests;
+
+/// <summary>The page in Debian's Chromium (installed by scripts/setup), driven by Playwright.</summary>
+public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Search_renders_results_and_article_text_is_never_markup()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/setup (apt-get install chromium fonts-noto-cjk)");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1400 }, Locale = "zh-CN" });
+        bool dialog = false;
+        page.Dialog += (_, d) => { dialog = true; _ = d.DismissAsync(); };
+
+        await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("蘇州")).ToString());
+        await page.WaitForSelectorAsync(".hit");
+        Assert.True(await page.Locator(".hit").CountAsync() >= 4);
+        Assert.True(await page.Locator(".hit mark").CountAsync() > 0);
+        Assert.Contains("蘇州", await page.InputValueAsync("#q"));
+
+        await page.FillAsync("#question", "苏州人工智能产业规模有多大？");
+        await page.ClickAsync("#ask-form button");
+        await page.WaitForSelectorAsync("#answer .citations li");
+        Assert.True(await page.Locator("#answer a.cite").CountAsync() > 0);
+        if (Environment.GetEnvironmentVariable("SOURCESEARCH_SCREENSHOT") is { Length: > 0 } shot)
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+
+        // An article whose title and text are markup shows them as text, in the results and in the article view.
+        const string id = "xss/test #1";
+        const string hostile = "<img src=x onerror=alert(1)> 蘇州的一篇文章。";
+        var added = await server.Client.PostAsJsonAsync("/api/articles", new { id, title = "<b>標題</b>", text = hostile });
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync(".hit");
+        Assert.Contains(await page.Locator(".hit .title").AllTextContentsAsync(), t => t == "<b>標題</b>");
+        Assert.Equal(0, await page.Locator(".results img, .results b").CountAsync());
+
+        await page.GotoAsync(new Uri(server.BaseAddress, "/articles/" + Uri.EscapeDataString(id) + "?start=0&end=28").ToString());
+        await page.WaitForSelectorAsync("#article-text mark");
+        Assert.Equal(hostile, await page.TextContentAsync("#article-text"));
+        Assert.Equal("<img src=x onerror=alert(1)>", await page.TextContentAsync("#article-text mark"));
+        Assert.Equal(0, await page.Locator("img").CountAsync());
+        Assert.False(dialog);
+
+        await server.Client.DeleteAsync("/api/articles/" + Uri.EscapeDataString(id));
+    }
+}
