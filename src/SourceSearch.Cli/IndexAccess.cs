@@ -28,7 +28,15 @@ internal static class IndexAccess
         {
             await io.Error.WriteLineAsync($"sourcesearch: no index yet: building {dir}/ from {DefaultCorpus}/ first");
             var index = await OpenAsync(services, create: true, cancel: cancel);
-            await ArticleCommands.ImportAsync(index, [DefaultCorpus], io.Error, !io.ErrorIsTerminal, cancel);
+            try
+            {
+                await ArticleCommands.ImportAsync(index, [DefaultCorpus], io.Error, !io.ErrorIsTerminal, cancel);
+            }
+            catch
+            {
+                index.Dispose();
+                throw;
+            }
             return index;
         }
         return await OpenAsync(services, create: false, cancel: cancel);

@@ -113,7 +113,7 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
         // content word): a passage without 深圳 does not answer a question about 深圳.
         double top = passages[0].Score;
         var candidates = new List<(PassageHitSentence Sentence, string Folded, int Rank)>();
-        var passageCoverage = new Dictionary<Searcher.PassageHit, double>();
+        var passageCoverage = new Dictionary<Searcher.PassageHit, double>(ReferenceEqualityComparer.Instance); // not record equality: it would hash whole articles
         foreach (var (p, rank) in passages.Select((p, i) => (p, i)))
         {
             string passageFolded = Squash(analyzer.FoldToString(p.ArticleText[p.Start..p.End]));

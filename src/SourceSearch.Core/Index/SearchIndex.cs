@@ -104,7 +104,6 @@ public sealed partial class SearchIndex : IDisposable
                 $"the index {DatabasePath} was analysed differently ({Describe(analysis)}) from how queries are analysed now ({Describe(Analyzer.Fingerprint)}): run 'sourcesearch reindex' to bring it in step");
     }
 
-    // Only the parts that differ matter to the reader.
     private static string Describe(string? fingerprint) => fingerprint ?? "unknown";
 
     private const string Schema = $"""
@@ -463,7 +462,11 @@ public sealed partial class SearchIndex : IDisposable
         await cmd.ExecuteNonQueryAsync(cancel);
     }
 
-    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    public void Dispose()
+    {
+        using var c = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(c); // release the pooled connections (and their file handles) now
+    }
 }
 
 /// <summary>What the searcher reads from the index: matching passages and the articles they belong to.</summary>

@@ -112,6 +112,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 ? "the query only excludes: add a word to search for"
                 : "the query has nothing to search for (only punctuation or symbols)");
 
+        foreach (var (name, value) in new[] { ("from", request.From), ("to", request.To) })
+            if (!string.IsNullOrWhiteSpace(value) && Normalize(value) is null)
+                notices.Add($"{name}={value} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); ignored");
         var filters = new SearchIndex.Filters(request.Source ?? parsed.Source, request.Author ?? parsed.Author,
             Normalize(request.From) ?? parsed.From, Normalize(request.To) ?? parsed.To);
         var weights = (options.TitleWeight, options.WordsWeight, options.GramsWeight);
@@ -145,14 +148,18 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             return t;
         }
 
-        // Exact phrases: FTS5 matched their grams in a row; the folded passage must contain the phrase itself.
-        if (compiled.Phrases.Count > 0)
+        // Exact phrases: FTS5 matched their grams in a row; the folded passage (or title, for title:"…")
+        // must contain the phrase itself. Each group of alternatives (a OR "b") needs one to hold.
+        if (compiled.Phrases.Any(g => g.Any(a => a.Phrase is not null)))
         {
             var kept = new List<SearchIndex.Candidate>();
             foreach (var c in candidates)
             {
                 string folded = Squash(Analyzer.FoldToString((await TextOf(c.Doc))[c.Start..c.End]));
-                if (compiled.Phrases.All(p => folded.Contains(p, StringComparison.Ordinal))) kept.Add(c);
+                string title = infos.TryGetValue(c.Doc, out var info) ? Squash(Analyzer.FoldToString(info.Title)) : "";
+                bool Holds((string? Phrase, bool Title) a) =>
+                    a.Phrase is null || (a.Title ? title : folded).Contains(a.Phrase, StringComparison.Ordinal);
+                if (compiled.Phrases.All(g => g.Any(Holds))) kept.Add(c);
             }
             candidates = kept;
         }
@@ -284,7 +291,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     // ---- compiling the query into FTS5 expressions ----
 
     private sealed record Compiled(
-        string AnyExpression, string? AllExpression, List<string> Positive, List<string> Phrases,
+        string AnyExpression, string? AllExpression, List<string> Positive, List<List<(string? Phrase, bool Title)>> Phrases,
         HashSet<string> HighlightTerms, List<ClauseUnderstanding> Clauses, string FoldedText);
 
     private Compiled Compile(ParsedQuery parsed)
@@ -292,7 +299,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var allGroups = new List<string>();
         var anyParts = new List<string>();
         var negatives = new List<string>();
-        var phrases = new List<string>();
+        var phrases = new List<List<(string? Phrase, bool Title)>>();
         var highlight = new HashSet<string>(StringComparer.Ordinal);
         var clauses = new List<ClauseUnderstanding>();
         var positive = new List<string>();
@@ -301,6 +308,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         foreach (var group in parsed.Groups)
         {
             var alternatives = new List<string>();
+            var groupPhrases = new List<(string? Phrase, bool Title)>();
             for (int k = 0; k < group.Count; k++)
             {
                 var clause = group[k];
@@ -315,7 +323,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 {
                     string expr = PhraseExpression(tokens, columnsWords, columnsGrams);
                     if (expr.Length > 0) { units.Add(expr); unitTerms.Add(clause.Text); required.Add(expr); }
-                    if (!clause.Negated) phrases.Add(Squash(Analyzer.FoldToString(clause.Text)));
+                    if (!clause.Negated) groupPhrases.Add((Squash(Analyzer.FoldToString(clause.Text)), clause.Field == ClauseField.Title));
                 }
                 else
                 {
@@ -353,6 +361,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 foreach (var t in tokens) highlight.Add(t.Term);
                 positive.Add(clause.Text);
                 alternatives.Add("(" + string.Join(" AND ", required) + ")");
+                if (!clause.IsPhrase) groupPhrases.Add((null, false)); // this alternative needs no phrase check
                 // Function characters (的, 有) are in every article: in "any" mode their grams carry them.
                 var content = units.Where((u, i) => !FunctionCharacters.Contains(unitTerms[i])).ToList();
                 anyParts.AddRange(content.Count > 0 ? content : units);
@@ -364,6 +373,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 if (clause.IsPhrase || clause.Field != ClauseField.Any || group.Count > 1) anyIsAll = true;
             }
             if (alternatives.Count > 0) allGroups.Add(alternatives.Count == 1 ? alternatives[0] : "(" + string.Join(" OR ", alternatives) + ")");
+            if (groupPhrases.Any(p => p.Phrase is not null)) phrases.Add(groupPhrases);
         }
 
         string? all = allGroups.Count == 0 ? null : string.Join(" AND ", allGroups);

@@ -23,8 +23,6 @@ public sealed class MappedText
 
     public static MappedText Identity(string text) => new(text, text.Length, null, null);
 
-    public bool IsIdentity => _starts is null;
-
     /// <summary>Original start of the unit at <paramref name="index"/>.</summary>
     public int StartOf(int index) => _starts is null ? index : _starts[index];
 

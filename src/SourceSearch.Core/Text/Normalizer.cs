@@ -54,7 +54,8 @@ public static class Normalizer
                     string pair = text.Substring(i, 2);
                     string n = SafeNormalize(pair).ToLowerInvariant();
                     if (n == pair) b.AppendSame(i, i + 2);
-                    else b.AppendReplacement(n, i, i + 2);
+                    // A pair becoming two BMP characters (🄀 → "0.") must not map one to each half.
+                    else b.AppendReplacement(n, i, i + 2, unitToUnit: n.Length == 2 && char.IsHighSurrogate(n[0]));
                     i += 2;
                 }
                 else { b.AppendReplacement(' ', i, i + 1); i++; }

@@ -102,12 +102,6 @@ public sealed partial class OpenCcConverter : IDisposable
         }
     }
 
-    /// <summary>Checks that OpenCC and every configuration can be opened, so a missing package fails early and clearly.</summary>
-    public void EnsureAvailable()
-    {
-        foreach (var h in _handles) _ = h.Value;
-    }
-
     /// <summary>Opens and closes <paramref name="config"/>: throws <see cref="OpenCcUnavailableException"/> when it cannot be used.</summary>
     internal static void Probe(string config) => Open(config).Dispose();
 

@@ -34,6 +34,7 @@ public sealed class ScriptFolder
         _segmentation = segmentation;
         _chain = chain;
         Fingerprint = fingerprint;
+        _characterMap = new Lazy<Dictionary<char, char>>(BuildCharacterMap); // thread-safe: import folds on every core
         // Characters of one script only: those each direction's character table changes
         // (回 is a value of 迴 → 回 but also Traditional, so STCharacters keeps it: not Simplified only).
         foreach (var (key, value) in chain[^1][^1].Entries())
@@ -42,7 +43,7 @@ public sealed class ScriptFolder
             if (key.Length == 1 && value.Length == 1 && key != value) _simplifiedOnly.Add(key[0]);
     }
 
-    private Dictionary<char, char>? _characterMap;
+    private readonly Lazy<Dictionary<char, char>> _characterMap;
 
     /// <summary>
     /// Each character folded on its own (no phrases): a key that the same text in either script
@@ -51,7 +52,7 @@ public sealed class ScriptFolder
     /// </summary>
     public string FoldCharacters(string text)
     {
-        var map = _characterMap ??= BuildCharacterMap();
+        var map = _characterMap.Value;
         var sb = new StringBuilder(text.Length);
         foreach (char c in text)
             sb.Append(map.TryGetValue(c, out char to) ? to : c);

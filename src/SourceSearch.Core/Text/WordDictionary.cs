@@ -79,8 +79,9 @@ public sealed class WordDictionary
             if (sp2 >= 0) rest = rest[..sp2];
             if (!int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out int freq)) continue;
             if (tag.Length >= 2 && tag[0] == 'n' && tag[1] is 'r' or 's' or 't' or 'z') dict._names.Add(word.ToString());
-            // The main dictionary mixes scripts; only Simplified entries can match folded text, so
-            // Traditional-only entries are skipped rather than folded (their Simplified twin is there).
+            // The main dictionary mixes scripts; only its Simplified entries can match folded text.
+            // Traditional entries are kept as they are, not folded: their Simplified twin is there
+            // with its own frequency, and folding would add the two up.
             dict.AddRaw(word, freq);
         }
         dict.LogTotal = Math.Log(dict.Total);

@@ -86,6 +86,18 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Phrases_in_alternatives_and_in_titles_are_checked_where_they_belong()
+    {
+        var either = await Search("\"软件产业\" OR \"人工智能企业\"");
+        Assert.Contains(either.Hits, h => h.Id == "news/1");
+        Assert.Contains(either.Hits, h => h.Id == "news/2");
+        var inTitle = await Search("title:\"苏州的软件园\"");
+        Assert.Equal(["news/3"], inTitle.Hits.Select(h => h.Id));
+        var bad = await _searcher.SearchAsync(new SearchRequest("软件", From: "yesterday"));
+        Assert.Contains(bad.Notices, n => n.Contains("not a date"));
+    }
+
+    [Fact]
     public async Task Exclusion_or_and_title_work()
     {
         Assert.DoesNotContain((await Search("软件 -深圳")).Hits, h => h.Id == "news/1");

@@ -33,6 +33,16 @@ public sealed class NormalizerTests
     }
 
     [Fact]
+    public void A_surrogate_pair_that_becomes_two_characters_maps_as_a_whole()
+    {
+        var n = Normalize("🄀a"); // U+1F100 DIGIT ZERO FULL STOP → "0."
+        Assert.Equal("0.a", n.Text);
+        Assert.Equal((0, 2), n.MapSpan(0, 1));
+        Assert.Equal((0, 2), n.MapSpan(1, 2));
+        Assert.Equal((2, 3), n.MapSpan(2, 3));
+    }
+
+    [Fact]
     public void Offsets_point_into_the_original_when_lengths_change()
     {
         // ㍿ (one unit) expands to 株式会社 (four): all four map back to the one original unit.
