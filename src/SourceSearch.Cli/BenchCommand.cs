@@ -84,13 +84,156 @@ internal static class BenchCommand
         });
         var bench = new Command("bench", "Benchmarks (see README: Performance).");
         bench.Subcommands.Add(analysis);
+        bench.Subcommands.Add(IndexBench(io));
+        bench.Subcommands.Add(QueryBench(io));
         return bench;
     }
 
-    /// <summary>Title and text of each JSONL line; .xz input is decompressed by xz(1).</summary>
-    internal static async Task<List<string>> ReadDocumentsAsync(string path, long maxBytes, CancellationToken cancel)
+    private static Command IndexBench(CliIo io)
     {
-        var docs = new List<string>();
+        var input = new Option<string>("--input") { Description = $"Articles as JSONL, optionally .xz (default {DefaultInput}).", DefaultValueFactory = _ => DefaultInput };
+        var maxDocs = new Option<int>("--max-docs") { Description = "Index at most this many articles (default: all).", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object." };
+        var command = new Command("index",
+            "Index articles into a new index (--index DIR, default a temporary folder kept for `bench queries`): wall time, documents/s, MB/s of UTF-8 text, peak memory, size on disk; then re-import the same articles (unchanged, skipped).")
+        { input, maxDocs, json };
+        command.SetAction(async (parsed, cancel) =>
+        {
+            string path = parsed.GetValue(input)!;
+            if (!File.Exists(path))
+            {
+                await io.Error.WriteLineAsync($"sourcesearch: bench input {path} does not exist (pass --input FILE)");
+                return ExitCodes.UsageOrUnusable;
+            }
+            using var services = io.Services(parsed);
+            string dir = services.Get<Microsoft.Extensions.Configuration.IConfiguration>()["Index"] is { Length: > 0 } given
+                ? given : Path.Combine(Path.GetTempPath(), "sourcesearch-bench-index");
+            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+            {
+                await io.Error.WriteLineAsync($"sourcesearch: {dir} is not empty; bench index needs a new index folder (remove it or pass --index)");
+                return ExitCodes.UsageOrUnusable;
+            }
+            var articles = await ReadArticlesAsync(path, parsed.GetValue(maxDocs), cancel);
+            long bytes = articles.Sum(a => (long)Encoding.UTF8.GetByteCount(a.Title) + Encoding.UTF8.GetByteCount(a.Text));
+            _ = services.Analyzer; // dictionaries loaded before the clock starts
+
+            var clock = Stopwatch.StartNew();
+            using (var index = await SourceSearch.Index.SearchIndex.OpenAsync(dir, services.Analyzer, cancel: cancel))
+            {
+                foreach (var batch in articles.Chunk(512)) await index.AddBatchAsync(batch, cancel);
+                await index.OptimizeAsync(cancel);
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+            long size = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length);
+
+            clock.Restart();
+            using (var index = await SourceSearch.Index.SearchIndex.OpenAsync(dir, services.Analyzer, cancel: cancel))
+                foreach (var batch in articles.Chunk(512)) await index.AddBatchAsync(batch, cancel);
+            double again = clock.Elapsed.TotalSeconds;
+
+            var result = new
+            {
+                index = dir,
+                documents = articles.Length,
+                megabytes = Math.Round(bytes / 1e6, 2),
+                seconds = Math.Round(seconds, 2),
+                documentsPerSecond = Math.Round(articles.Length / seconds),
+                megabytesPerSecond = Math.Round(bytes / 1e6 / seconds, 2),
+                peakMemoryMegabytes = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1e6),
+                indexMegabytes = Math.Round(size / 1e6, 1),
+                reimportUnchangedSeconds = Math.Round(again, 2),
+                processors = Environment.ProcessorCount,
+            };
+            if (parsed.GetValue(json)) await io.Out.WriteLineAsync(JsonSerializer.Serialize(result, CliApp.Json));
+            else
+            {
+                await io.Out.WriteLineAsync($"indexed {result.documents:N0} articles ({result.megabytes} MB UTF-8) in {result.seconds} s: {result.documentsPerSecond:N0} docs/s, {result.megabytesPerSecond} MB/s");
+                await io.Out.WriteLineAsync($"  peak memory {result.peakMemoryMegabytes} MB, index on disk {result.indexMegabytes} MB ({dir})");
+                await io.Out.WriteLineAsync($"  re-import, unchanged: {result.reimportUnchangedSeconds} s");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command QueryBench(CliIo io)
+    {
+        var queries = new Option<string>("--queries") { Description = "Queries as JSONL ({\"q\",\"kind\"} a line; default ../shared/bench/scale-queries.jsonl).", DefaultValueFactory = _ => "../shared/bench/scale-queries.jsonl" };
+        var maxQueries = new Option<int>("--max-queries") { Description = "Run at most this many queries (default: all).", DefaultValueFactory = _ => 0 };
+        var top = new Option<int>("--top") { Description = "Hits per query, with snippets (default 10).", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object." };
+        var command = new Command("queries",
+            "Run the queries one at a time against an index (--index DIR, default the one `bench index` made), after one warm-up pass: mean, p50, p95, p99 latency and QPS, overall and per kind.")
+        { queries, maxQueries, top, json };
+        command.SetAction(async (parsed, cancel) =>
+        {
+            string path = parsed.GetValue(queries)!;
+            if (!File.Exists(path))
+            {
+                await io.Error.WriteLineAsync($"sourcesearch: queries file {path} does not exist (pass --queries FILE)");
+                return ExitCodes.UsageOrUnusable;
+            }
+            var list = new List<(string Q, string Kind)>();
+            foreach (var line in await File.ReadAllLinesAsync(path, cancel))
+            {
+                if (line.Trim().Length == 0) continue;
+                using var doc = JsonDocument.Parse(line);
+                list.Add((doc.RootElement.GetProperty("q").GetString() ?? "", doc.RootElement.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : ""));
+            }
+            if (parsed.GetValue(maxQueries) is > 0 and var max) list = list.Take(max).ToList();
+            using var services = io.Services(parsed);
+            string dir = services.Get<Microsoft.Extensions.Configuration.IConfiguration>()["Index"] is { Length: > 0 } given
+                ? given : Path.Combine(Path.GetTempPath(), "sourcesearch-bench-index");
+            using var index = await SourceSearch.Index.SearchIndex.OpenAsync(dir, services.Analyzer, create: false, cancel: cancel);
+            var searcher = new SourceSearch.Search.Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc, services.Translator);
+            int size = parsed.GetValue(top);
+            foreach (var (q, _) in list) await searcher.SearchAsync(new SourceSearch.Search.SearchRequest(q, Size: size), cancel); // warm-up
+            var times = new List<(string Kind, double Ms)>();
+            var clock = Stopwatch.StartNew();
+            foreach (var (q, kind) in list)
+            {
+                var one = Stopwatch.StartNew();
+                await searcher.SearchAsync(new SourceSearch.Search.SearchRequest(q, Size: size), cancel);
+                times.Add((kind, one.Elapsed.TotalMilliseconds));
+            }
+            double total = clock.Elapsed.TotalSeconds;
+            object Stats(IEnumerable<double> ms)
+            {
+                var sorted = ms.Order().ToArray();
+                double P(double p) => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)], 3);
+                return new { count = sorted.Length, meanMs = Math.Round(sorted.DefaultIfEmpty().Average(), 3), p50Ms = P(0.50), p95Ms = P(0.95), p99Ms = P(0.99) };
+            }
+            var result = new
+            {
+                queries = times.Count,
+                qps = Math.Round(times.Count / total, 1),
+                all = Stats(times.Select(t => t.Ms)),
+                byKind = times.GroupBy(t => t.Kind).ToDictionary(g => g.Key, g => Stats(g.Select(t => t.Ms))),
+            };
+            await io.Out.WriteLineAsync(JsonSerializer.Serialize(result, parsed.GetValue(json) ? CliApp.Json : new JsonSerializerOptions(CliApp.Json) { WriteIndented = true }));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<SourceSearch.Import.Article[]> ReadArticlesAsync(string path, int max, CancellationToken cancel)
+    {
+        var result = new List<SourceSearch.Import.Article>();
+        await foreach (var line in ReadLinesAsync(path, cancel))
+        {
+            if (line.Trim().Length == 0) continue;
+            using var doc = JsonDocument.Parse(line);
+            var r = doc.RootElement;
+            string? S(string name) => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (S("id") is not { Length: > 0 } id || S("text") is not { } text || text.Trim().Length == 0) continue;
+            result.Add(new SourceSearch.Import.Article(id, S("title") ?? "", text, S("author"), S("date"), S("source"), S("url")));
+            if (max > 0 && result.Count >= max) break;
+        }
+        return [.. result];
+    }
+
+    private static async IAsyncEnumerable<string> ReadLinesAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+    {
         Process? xz = null;
         TextReader reader;
         if (path.EndsWith(".xz", StringComparison.OrdinalIgnoreCase))
@@ -102,20 +245,8 @@ internal static class BenchCommand
         else reader = new StreamReader(path, Encoding.UTF8);
         try
         {
-            long bytes = 0;
             string? line;
-            while ((line = await reader.ReadLineAsync(cancel)) is not null)
-            {
-                if (line.Length == 0) continue;
-                using var doc = JsonDocument.Parse(line);
-                var root = doc.RootElement;
-                string title = root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
-                string text = root.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.String ? x.GetString()! : "";
-                string both = title.Length > 0 ? title + "\n" + text : text;
-                docs.Add(both);
-                bytes += Encoding.UTF8.GetByteCount(both);
-                if (maxBytes > 0 && bytes >= maxBytes) break;
-            }
+            while ((line = await reader.ReadLineAsync(cancel)) is not null) yield return line;
         }
         finally
         {
@@ -127,6 +258,26 @@ internal static class BenchCommand
             }
             reader.Dispose();
         }
+    }
+
+    /// <summary>Title and text of each JSONL line; .xz input is decompressed by xz(1).</summary>
+    internal static async Task<List<string>> ReadDocumentsAsync(string path, long maxBytes, CancellationToken cancel)
+    {
+        var docs = new List<string>();
+        long bytes = 0;
+        await foreach (var line in ReadLinesAsync(path, cancel))
+        {
+            if (line.Length == 0) continue;
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            string title = root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
+            string text = root.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.String ? x.GetString()! : "";
+            string both = title.Length > 0 ? title + "\n" + text : text;
+            docs.Add(both);
+            bytes += Encoding.UTF8.GetByteCount(both);
+            if (maxBytes > 0 && bytes >= maxBytes) break;
+        }
         return docs;
     }
+
 }

@@ -153,14 +153,22 @@ public sealed partial class SearchIndex : IDisposable
     public async Task<IReadOnlyList<AddOutcome>> AddBatchAsync(IReadOnlyList<Article> batch, CancellationToken cancel = default)
     {
         foreach (var a in batch) Validate(a);
-        var prepared = new PreparedArticle[batch.Count];
-        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel }, i => prepared[i] = Prepare(batch[i]));
-
         var outcomes = new AddOutcome[batch.Count];
         await using var c = await ConnectAsync(cancel);
+
+        // An article already stored with the same content is not analysed again: re-importing an
+        // unchanged corpus costs a hash and a lookup per article.
+        var hashes = batch.Select(ContentHash).ToArray();
+        var stored = await StoredHashesAsync(c, batch.Select(a => a.Id), cancel);
+        var prepared = new PreparedArticle?[batch.Count];
+        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel }, i =>
+        {
+            if (stored.GetValueOrDefault(batch[i].Id) != hashes[i]) prepared[i] = Prepare(batch[i], hashes[i]);
+        });
+
         await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
         for (int i = 0; i < prepared.Length; i++)
-            outcomes[i] = await WriteAsync(c, tx, prepared[i], cancel);
+            outcomes[i] = prepared[i] is { } p ? await WriteAsync(c, tx, p, cancel) : AddOutcome.Unchanged;
         await tx.CommitAsync(cancel);
         return outcomes;
     }
@@ -180,7 +188,21 @@ public sealed partial class SearchIndex : IDisposable
         Article Article, string ContentHash, string FoldedHash, Script Script, string TitleTerms,
         IReadOnlyList<Passage> Passages, string[] Words, string[] Grams);
 
-    private PreparedArticle Prepare(Article a)
+    private static async Task<Dictionary<string, string>> StoredHashesAsync(SqliteConnection c, IEnumerable<string> ids, CancellationToken cancel)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var names = chunk.Select((_, i) => "$i" + i).ToArray();
+            await using var cmd = Command(c, null, $"SELECT id, content_hash FROM articles WHERE id IN ({string.Join(',', names)})",
+                [.. chunk.Select((id, i) => (names[i], (object?)id))]);
+            await using var r = await cmd.ExecuteReaderAsync(cancel);
+            while (await r.ReadAsync(cancel)) result[r.GetString(0)] = r.GetString(1);
+        }
+        return result;
+    }
+
+    private PreparedArticle Prepare(Article a, string contentHash)
     {
         var tokens = Analyzer.Analyze(a.Text);
         var passages = PassageSplitter.Split(a.Text);
@@ -199,7 +221,7 @@ public sealed partial class SearchIndex : IDisposable
         // Title words first, then its grams, so a phrase of grams is consecutive in the title column too.
         var titleTokens = Analyzer.Analyze(a.Title ?? "");
         string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type != TokenType.Bigram).Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
-        return new PreparedArticle(a, ContentHash(a), FoldedHash(Analyzer.FoldCharacters(a.Text)), Analyzer.DetectScript(a.Text), titleTerms,
+        return new PreparedArticle(a, contentHash, FoldedHash(Analyzer.FoldCharacters(a.Text)), Analyzer.DetectScript(a.Text), titleTerms,
             passages, words.Select(w => w.ToString()).ToArray(), grams.Select(g => g.ToString()).ToArray());
     }
 
@@ -329,7 +351,7 @@ public sealed partial class SearchIndex : IDisposable
                 while (await r.ReadAsync(cancel)) docs.Add((r.GetInt64(0), ReadArticle(r, 1)));
             if (docs.Count == 0) break;
             var prepared = new PreparedArticle[docs.Count];
-            Parallel.For(0, docs.Count, new ParallelOptions { CancellationToken = cancel }, i => prepared[i] = Prepare(docs[i].Article));
+            Parallel.For(0, docs.Count, new ParallelOptions { CancellationToken = cancel }, i => prepared[i] = Prepare(docs[i].Article, ContentHash(docs[i].Article)));
             await using (var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel))
             {
                 for (int i = 0; i < docs.Count; i++)
@@ -390,6 +412,13 @@ public sealed partial class SearchIndex : IDisposable
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
             while (await r.ReadAsync(cancel)) versions.Add(r.GetString(0));
         return new StoredArticle(article, script, passages, versions);
+    }
+
+    /// <summary>Merges FTS5's index segments (after a bulk load: smaller and faster to query).</summary>
+    public async Task OptimizeAsync(CancellationToken cancel = default)
+    {
+        await using var c = await ConnectAsync(cancel);
+        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA wal_checkpoint(TRUNCATE);", cancel);
     }
 
     /// <summary>Every article in the order they were first added (for export).</summary>
