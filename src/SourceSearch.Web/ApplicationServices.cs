@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Diagnostics;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Logging.Console;
 using SourceSearch.Answer;
 using SourceSearch.Search;
@@ -17,11 +19,18 @@ public sealed class WebOptions
     public int MaxQueryLength { get; set; } = 2000;
     /// <summary>Folder whose articles build the index when it does not exist yet (default corpus/ for the default index).</summary>
     public string? Corpus { get; set; }
+    /// <summary>Questions (POST /api/ask and /api/ask/stream together) one client address may ask per window.</summary>
+    public int AskPermitLimit { get; set; } = 30;
+    /// <summary>The length of the ask rate limit's fixed window, in seconds.</summary>
+    public int AskWindowSeconds { get; set; } = 60;
 }
 
 public static class ApplicationServices
 {
     /// <summary>The Core services, the index, JSON with CJK unescaped, problem details, OpenAPI, Kestrel limits.</summary>
+    /// <summary>The rate limiter policy of /api/ask and /api/ask/stream.</summary>
+    public const string AskRateLimit = "ask";
+
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -61,6 +70,38 @@ public static class ApplicationServices
             };
         });
         builder.Services.AddOpenApi();
+        builder.Services.AddRateLimiter(o =>
+        {
+            // Per client address, a fixed window; over the limit the request is refused at once (no queue).
+            o.AddPolicy(AskRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = Math.Max(1, web.AskPermitLimit),
+                    Window = TimeSpan.FromSeconds(Math.Max(1, web.AskWindowSeconds)),
+                    QueueLimit = 0,
+                }));
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, cancel) =>
+            {
+                var http = context.HttpContext;
+                int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
+                    ? (int)Math.Ceiling(retry.TotalSeconds) : Math.Max(1, web.AskWindowSeconds);
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many questions",
+                        Detail = $"at most {web.AskPermitLimit} questions every {web.AskWindowSeconds} seconds from one address: ask again in {seconds} s " +
+                                 "(settings Web:AskPermitLimit, Web:AskWindowSeconds)",
+                    },
+                });
+            };
+        });
 
         builder.Services.AddSourceSearchCore(configuration);
         builder.Services.AddSingleton<IndexHost>();
@@ -94,6 +135,7 @@ public static class ApplicationServices
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

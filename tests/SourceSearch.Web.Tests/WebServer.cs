@@ -12,6 +12,12 @@ public sealed class WebServer : IAsyncLifetime
     /// <summary>The admin token this server requires for writing, or null (then loopback may write).</summary>
     public string? Token { get; init; }
 
+    /// <summary>More configuration for this server (it wins over the defaults above).</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Settings { get; init; } = [];
+
+    /// <summary>The index folder this server uses.</summary>
+    public string IndexDirectory => _index;
+
     public HttpClient Client { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -25,6 +31,7 @@ public sealed class WebServer : IAsyncLifetime
             new("Text:UserDictionary", Path.Combine(TestPaths.Corpus, "userdict.txt")),
             new(Api.WriteAccess.TokenSetting, Token ?? ""),
             new("Llm:Endpoint", ""),
+            .. Settings,
         ]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
@@ -54,6 +61,17 @@ public sealed class WebServer : IAsyncLifetime
 public sealed class TokenServer() : IAsyncLifetime
 {
     public WebServer Server { get; } = new() { Token = "s3cret-token" };
+    public Task InitializeAsync() => Server.InitializeAsync();
+    public Task DisposeAsync() => Server.DisposeAsync();
+}
+
+/// <summary>A server that allows 3 questions a minute and bodies of at most 4000 bytes.</summary>
+public sealed class LimitedServer() : IAsyncLifetime
+{
+    public WebServer Server { get; } = new()
+    {
+        Settings = [new("Web:AskPermitLimit", "3"), new("Web:AskWindowSeconds", "60"), new("Web:MaxRequestBodyBytes", "4000")],
+    };
     public Task InitializeAsync() => Server.InitializeAsync();
     public Task DisposeAsync() => Server.DisposeAsync();
 }

@@ -24,7 +24,7 @@ public static class AskApi
 {
     public static void MapAskApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/ask").WithTags("Ask");
+        var api = app.MapGroup("/api/ask").WithTags("Ask").RequireRateLimiting(ApplicationServices.AskRateLimit);
         api.MapPost("/", AskAsync)
             .Accepts<AskRequest>("application/json")
             .WithSummary("Answers a question from the corpus; every citation's quote is exactly the article text between start and end.");
