@@ -21,6 +21,13 @@ public sealed record ArticleDto(
 
 public sealed record WrittenDto(string Id, string Outcome, string Link);
 
+/// <summary>What an upload gave: the articles added and what could not be used (a file, or a line of a .jsonl file).</summary>
+public sealed record UploadDto(IReadOnlyList<UploadedDto> Added, IReadOnlyList<UploadFailureDto> Failed);
+
+public sealed record UploadedDto(string Id, string Title, string Link);
+
+public sealed record UploadFailureDto(string File, int? Line, string? Id, string Reason);
+
 public static class ArticlesApi
 {
     public const string Prefix = "/api/articles/";
@@ -32,8 +39,10 @@ public static class ArticlesApi
             .WithSummary("An article: its original text, metadata and passages (offsets into the text); ?script= adds the text converted for display, ?start=&end= a passage to mark.");
 
         var write = app.MapGroup("/api/articles").WithTags("Articles").AddEndpointFilter<WriteAccess>();
-        write.MapPost("/", CreateAsync).Accepts<ArticleInput>("application/json")
-            .WithSummary("Adds an article (an id is derived when none is given); searchable at once.");
+        write.MapPost("/", CreateAsync).Accepts<ArticleInput>("application/json", "multipart/form-data")
+            .Produces<UploadDto>(StatusCodes.Status201Created, "application/json")
+            .WithSummary("Adds an article (an id is derived when none is given); searchable at once. " +
+                         "Or multipart/form-data with files (.txt .md .html .docx .pdf .json .jsonl) read as `import` reads them.");
         write.MapPut("/{**id}", ReplaceAsync).Accepts<ArticleInput>("application/json")
             .WithSummary("Adds or replaces the article with this id.");
         write.MapDelete("/{**id}", DeleteAsync).WithSummary("Removes an article.");
@@ -100,8 +109,9 @@ public static class ArticlesApi
         return (sb.ToString(), map);
     }
 
-    internal static async Task<Results<Created<WrittenDto>, ProblemHttpResult>> CreateAsync(HttpRequest request, IndexHost host, CancellationToken cancel)
+    internal static async Task<IResult> CreateAsync(HttpRequest request, IndexHost host, WebOptions web, CancellationToken cancel)
     {
+        if (request.HasFormContentType) return await UploadAsync(request, host, web, cancel);
         var (body, problem) = await Json.ReadAsync<ArticleInput>(request, cancel);
         if (problem is not null) return problem;
         if (Validate(body!) is { } bad) return bad;
@@ -111,6 +121,100 @@ public static class ArticlesApi
         await host.Index.AddAsync(ToArticle(id, body), cancel);
         string link = Prefix + Uri.EscapeDataString(id);
         return TypedResults.Created(link, new WrittenDto(id, "added", link));
+    }
+
+    /// <summary>
+    /// A multipart upload: each file is written under its own name (directories stripped) to a fresh temporary
+    /// folder and read by the importer's <see cref="ArticleReader"/>; every article that reads and is new is added.
+    /// </summary>
+    internal static async Task<IResult> UploadAsync(HttpRequest request, IndexHost host, WebOptions web, CancellationToken cancel)
+    {
+        // Refuse a body declared too large before reading any of it.
+        if (request.ContentLength > web.MaxRequestBodyBytes) return TooLarge(request.ContentLength.Value, web);
+        IFormCollection form;
+        try { form = await request.ReadFormAsync(cancel); }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { return TooLarge(null, web); }
+        catch (InvalidDataException e) { return Problems.BadRequest($"the multipart body cannot be read: {e.Message}"); }
+        catch (IOException e) { return Problems.BadRequest($"the multipart body cannot be read: {e.Message}"); }
+        if (form.Files.Count == 0)
+            return Problems.BadRequest("the form holds no file: send the file as a multipart/form-data part, e.g. curl -F file=@article.txt");
+
+        var names = new List<string>();
+        foreach (var file in form.Files)
+        {
+            if (SafeFileName(file.FileName, out string name) is { } bad) return Problems.BadRequest(bad);
+            if (!ArticleReader.SupportedExtensions.Contains(Path.GetExtension(name).ToLowerInvariant()))
+                return Problems.BadRequest($"'{Problems.Shorten(name)}' is not a file type that can be imported: use one of {string.Join(" ", ArticleReader.SupportedExtensions)}");
+            if (names.Contains(name, StringComparer.Ordinal)) return Problems.BadRequest($"two files are named '{name}': give each file its own name");
+            names.Add(name);
+        }
+
+        string folder = Path.Combine(Path.GetTempPath(), "sourcesearch-upload-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var paths = new List<string>();
+            for (int i = 0; i < form.Files.Count; i++)
+            {
+                string path = Path.Combine(folder, names[i]);
+                await using (var target = File.Create(path))
+                    await form.Files[i].CopyToAsync(target, cancel);
+                paths.Add(path);
+            }
+
+            var added = new List<UploadedDto>();
+            var failed = new List<UploadFailureDto>();
+            for (int i = 0; i < paths.Count; i++)
+            {
+                string name = names[i];
+                await foreach (var result in new ArticleReader().ReadAsync([paths[i]], cancel))
+                {
+                    if (result.Failure is { } f)
+                    {
+                        failed.Add(new UploadFailureDto(name, f.Line, null, f.Reason.Replace(folder + Path.DirectorySeparatorChar, "")));
+                        continue;
+                    }
+                    var article = result.Article!;
+                    if (SearchIndex.Problem(article) is { } problem) { failed.Add(new UploadFailureDto(name, null, article.Id, problem)); continue; }
+                    if (await host.Index.GetAsync(article.Id, cancel) is not null)
+                    {
+                        failed.Add(new UploadFailureDto(name, null, article.Id,
+                            $"an article with id '{article.Id}' already exists: replace it with PUT {Prefix}{Uri.EscapeDataString(article.Id)}, or rename the file"));
+                        continue;
+                    }
+                    await host.Index.AddAsync(article, cancel);
+                    added.Add(new UploadedDto(article.Id, article.Title, Prefix + Uri.EscapeDataString(article.Id)));
+                }
+            }
+            if (added.Count == 0)
+            {
+                string why = failed.Count == 0 ? "the upload holds no article"
+                    : string.Join("; ", failed.Take(5).Select(f => $"{f.File}{(f.Line is { } l ? $" line {l}" : "")}: {f.Reason}")) + (failed.Count > 5 ? $"; and {failed.Count - 5} more" : "");
+                return TypedResults.Problem($"nothing was added: {why}", statusCode: StatusCodes.Status400BadRequest, title: "The upload gave no article",
+                    extensions: new Dictionary<string, object?> { ["failed"] = failed });
+            }
+            return TypedResults.Created(added[0].Link, new UploadDto(added, failed));
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static ProblemHttpResult TooLarge(long? length, WebOptions web) => Problems.TooLarge(
+        $"the upload is {(length is { } n ? $"{n:N0} bytes, " : "")}larger than {web.MaxRequestBodyBytes:N0} bytes, the limit (setting Web:MaxRequestBodyBytes): " +
+        "split it, or import it on the server with `sourcesearch import`");
+
+    /// <summary>The upload's file name without any directory; null when it is usable, else why not.</summary>
+    internal static string? SafeFileName(string? given, out string name)
+    {
+        name = "";
+        if (string.IsNullOrWhiteSpace(given)) return "the file part has no file name: give it one with an extension, e.g. filename=\"article.txt\"";
+        if (given.Split('/', '\\').Any(part => part == "..")) return $"the file name '{Problems.Shorten(given)}' contains '..': send a plain file name";
+        name = given.Replace('\\', '/').Split('/')[^1].Trim();
+        if (name.Length == 0 || name.StartsWith('.') || name.Any(c => char.IsControl(c) || c == '\0') || name.Length > 200)
+            return $"the file name '{Problems.Shorten(given)}' cannot be used: send a plain file name such as article.txt";
+        return null;
     }
 
     internal static async Task<Results<Ok<WrittenDto>, Created<WrittenDto>, ProblemHttpResult>> ReplaceAsync(HttpContext context, IndexHost host, CancellationToken cancel)

@@ -17,6 +17,12 @@ internal sealed class WriteAccess(IConfiguration configuration) : IEndpointFilte
 
     internal static IResult? Refusal(HttpContext http, string? token)
     {
+        // A browser on another site may send a form here without asking first (a multipart upload is a "simple" request):
+        // writes that a browser marks as coming from another origin are refused.
+        if (http.Request.Headers.Origin.ToString() is { Length: > 0 } origin
+            && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+            return TypedResults.Problem($"writing from a page of another site ({Problems.Shorten(origin)}) is not allowed: use the page of this server, or a client that sends no Origin header",
+                statusCode: StatusCodes.Status403Forbidden, title: "Writing is not allowed from another site");
         if (string.IsNullOrEmpty(token))
         {
             var remote = http.Connection.RemoteIpAddress;
