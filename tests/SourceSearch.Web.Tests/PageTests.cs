@@ -55,4 +55,34 @@ public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
 
         await server.Client.DeleteAsync("/api/articles/" + Uri.EscapeDataString(id));
     }
+
+    [Fact]
+    public async Task A_source_facet_filters_the_results_and_goes_into_the_URL()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "zh-CN" });
+        await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("苏州")).ToString());
+        await page.WaitForSelectorAsync(".hit");
+        int before = await page.Locator(".hit").CountAsync();
+        var facet = page.Locator("#facets a.facet[data-source]").First;
+        string source = (await facet.GetAttributeAsync("data-source"))!;
+        Assert.Contains("(", await facet.TextContentAsync());
+        await facet.ClickAsync();
+        await page.WaitForFunctionAsync("s => new URLSearchParams(location.search).get('source') === s", source);
+        await page.WaitForSelectorAsync("#facets a[aria-current]");
+        var metas = await page.Locator(".hit .meta").AllTextContentsAsync();
+        Assert.NotEmpty(metas);
+        Assert.True(await page.Locator(".hit").CountAsync() <= before);
+        foreach (var hit in await page.Locator(".hit .meta:first-of-type").AllTextContentsAsync()) Assert.StartsWith(source, hit);
+
+        // No results: the help suggests the other script or removing a word.
+        await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("没有这种词语的文章") + "&source=nowhere").ToString());
+        await page.WaitForSelectorAsync("#notices li.help");
+    }
 }

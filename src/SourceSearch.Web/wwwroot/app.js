@@ -11,6 +11,8 @@ const texts = {
     prev: "上一页", next: "下一页", searching: "搜索中…", asking: "思考中…",
     extractive: "摘录", llm: "LLM", notFound: "语料中没有找到答案。", untitled: "（无标题）",
     added: "已添加：", alsoAs: "其他版本：", loading: "加载中…", error: "出错了：", searched: "检索词：",
+    sources: "来源", allSources: "全部来源",
+    noneHelp: "试试另一种字形（简体/繁體）、去掉一个词，或去掉筛选条件。",
   },
   en: {
     brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", script: "Script",
@@ -21,6 +23,8 @@ const texts = {
     prev: "Previous", next: "Next", searching: "Searching…", asking: "Thinking…",
     extractive: "extractive", llm: "LLM", notFound: "No answer found in the corpus.", untitled: "(untitled)",
     added: "Added: ", alsoAs: "Also as: ", loading: "Loading…", error: "Error: ", searched: "Searched: ",
+    sources: "Sources", allSources: "All sources",
+    noneHelp: "Try the other script (简体/繁體), remove a word, or remove the filters.",
   },
 };
 
@@ -84,6 +88,7 @@ async function runSearch() {
   const api = new URLSearchParams({ q, page: String(page), size: String(PAGE_SIZE) });
   const script = currentScript();
   if (script !== "original") api.set("script", script);
+  for (const f of ["source", "from", "to"]) if (params.get(f)) api.set(f, params.get(f));
   let response;
   try { response = await fetch(`/api/search?${api}`); }
   catch (e) { status.textContent = t("error") + e.message; return; }
@@ -91,8 +96,31 @@ async function runSearch() {
   const data = await response.json();
   status.textContent = data.total === 0 ? t("none") : t("results")(data.total, data.totalIsLowerBound, Math.round(data.took_ms));
   for (const n of data.notices) notices.append(el("li", { text: n }));
+  if (data.total === 0) notices.append(el("li", { class: "help", text: t("noneHelp") }));
+  renderFacets(data.facets, params.get("source"));
   for (const hit of data.hits) results.append(renderHit(hit));
   renderPager(q, page, Math.ceil(data.total / PAGE_SIZE));
+}
+
+// Source facets with their counts; a link filters by one source (kept in the URL as ?source=), another removes it.
+function renderFacets(facets, current) {
+  let box = $("facets");
+  if (!box) { box = el("nav", { id: "facets", class: "facets" }); $("results").before(box); }
+  box.replaceChildren();
+  const entries = Object.entries(facets?.sources || {});
+  if (!entries.length && !current) return;
+  box.append(el("span", { class: "label", text: t("sources") + "：" }));
+  const link = (source, label, active) => {
+    const params = new URLSearchParams(location.search);
+    params.delete("page");
+    if (source) params.set("source", source); else params.delete("source");
+    const a = el("a", { href: `/?${params}`, text: label, class: "facet" });
+    if (active) a.setAttribute("aria-current", "true");
+    a.addEventListener("click", (e) => { e.preventDefault(); history.pushState(null, "", a.href); runSearch(); });
+    return a;
+  };
+  if (current) box.append(link(null, t("allSources"), false), " ");
+  for (const [source, count] of entries) { const a = link(source, `${source} (${count})`, source === current); a.dataset.source = source; box.append(a, " "); }
 }
 
 function renderHit(hit) {
