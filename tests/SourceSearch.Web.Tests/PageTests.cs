@@ -85,4 +85,33 @@ public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
         await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("没有这种词语的文章") + "&source=nowhere").ToString());
         await page.WaitForSelectorAsync("#notices li.help");
     }
+
+    [Fact]
+    public async Task The_language_switch_changes_labels_and_the_add_form_adds_a_searchable_article()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US" });
+        await page.GotoAsync(server.BaseAddress.ToString());
+        Assert.Equal("Add an article", await page.TextContentAsync("#add-panel summary"));
+        await page.ClickAsync("#lang");
+        Assert.Equal("添加文章", await page.TextContentAsync("#add-panel summary"));
+        Assert.Equal("搜索", await page.TextContentAsync("#search-form button"));
+
+        await page.ClickAsync("#add-panel summary");
+        await page.FillAsync("#add-form input[name=title]", "淀山湖的晨雾");
+        await page.FillAsync("#add-form input[name=source]", "页面测试");
+        await page.FillAsync("#add-form textarea[name=text]", "清晨的淀山湖笼罩在薄雾之中，渔船缓缓驶出。");
+        await page.ClickAsync("#add-form button");
+        await page.WaitForFunctionAsync("() => document.getElementById('add-status').textContent.startsWith('已添加')");
+
+        await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("澱山湖 晨霧")).ToString());
+        await page.WaitForSelectorAsync(".hit");
+        Assert.Contains("淀山湖的晨雾", await page.Locator(".hit .title").AllTextContentsAsync());
+    }
 }
