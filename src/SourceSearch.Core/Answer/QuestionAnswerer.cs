@@ -54,6 +54,17 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
         var extractive = await AskExtractiveAsync(question, cancel);
         if (llm is not { IsConfigured: true } || extractive.Error is not null) return extractive;
 
+        if (await LlmRequestAsync(question, extractive, cancel) is not { } request) return extractive;
+        return FromLlm(question, await llm.AnswerAsync(question, request.Given, cancel), request, extractive);
+    }
+
+    /// <summary>What the LLM is given for a question: numbered passages and the terms they were found with.</summary>
+    public sealed record LlmRequest(IReadOnlyList<string> Searched, IReadOnlyList<Searcher.PassageHit> Passages, IReadOnlyList<AnswerPassage> Given);
+
+    /// <summary>The passages to give the LLM, or null when there is no LLM or nothing was found.</summary>
+    public async Task<LlmRequest?> LlmRequestAsync(string question, AnswerResult extractive, CancellationToken cancel = default)
+    {
+        if (llm is not { IsConfigured: true }) return null;
         // An English question: the LLM writes its Chinese search terms (the dictionary's when it gives none).
         string retrieval = question;
         IReadOnlyList<string> searched = extractive.SearchedTerms;
@@ -63,17 +74,22 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
             searched = terms;
         }
         var (passages, _) = await searcher.PassagesAsync(retrieval, options.LlmPassages, cancel);
-        if (passages.Count == 0) return extractive;
+        if (passages.Count == 0) return null;
         var given = passages.Select((p, i) => new AnswerPassage(i + 1, p.Id, p.Title, p.ArticleText[p.Start..p.End])).ToList();
-        var reply = await llm.AnswerAsync(question, given, cancel);
+        return new LlmRequest(searched, passages, given);
+    }
+
+    /// <summary>The LLM's checked reply as an answer citing the passages it cited; the extractive answer with a notice when unusable.</summary>
+    public static AnswerResult FromLlm(string question, LlmAnswer reply, LlmRequest request, AnswerResult extractive)
+    {
         if (!reply.Usable)
             return extractive with { Notice = $"{reply.Notice ?? "the language model gave no usable answer"}; this is the extractive answer" };
         var citations = reply.Cited.Distinct().Order()
-            .Select(n => (N: n, Hit: passages[n - 1]))
+            .Select(n => (N: n, Hit: request.Passages[n - 1]))
             .Select(x => new Citation(x.N, x.Hit.Id, x.Hit.Start, x.Hit.End, x.Hit.ArticleText[x.Hit.Start..x.Hit.End]))
             .ToList();
         string? notice = reply.Sentences.Any(s => !s.Supported) ? "some sentences of the answer cite no passage and are marked unsupported" : reply.Notice;
-        return new AnswerResult(question, true, reply.Text, "llm", citations, searched, notice);
+        return new AnswerResult(question, true, reply.Text, "llm", citations, request.Searched, notice);
     }
 
     /// <summary>The extractive answer (no LLM).</summary>

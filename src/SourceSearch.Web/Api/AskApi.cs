@@ -68,37 +68,15 @@ public static class AskApi
             yield return Answer(extractive);
             yield break;
         }
-        string retrieval = question;
-        IReadOnlyList<string> searched = extractive.SearchedTerms;
-        if (EnglishTranslator.LooksEnglish(question) && await llm.ChineseSearchTermsAsync(question, cancel) is { Count: > 0 } terms)
-        {
-            retrieval = string.Join(' ', terms);
-            searched = terms;
-        }
-        var (passages, _) = await searcher.PassagesAsync(retrieval, options.LlmPassages, cancel);
-        if (passages.Count == 0)
+        if (await answerer.LlmRequestAsync(question, extractive, cancel) is not { } request)
         {
             yield return Answer(extractive);
             yield break;
         }
-        var given = passages.Select((p, i) => new AnswerPassage(i + 1, p.Id, p.Title, p.ArticleText[p.Start..p.End])).ToList();
-        await foreach (var e in llm.StreamAnswerAsync(question, given, cancel))
+        await foreach (var e in llm.StreamAnswerAsync(question, request.Given, cancel))
         {
             if (e is LlmTextDelta delta) yield return new SseItem<string>(delta.Text, "delta");
-            else if (e is LlmAnswerCompleted { Answer: var reply })
-            {
-                if (!reply.Usable)
-                {
-                    yield return Answer(extractive with { Notice = $"{reply.Notice ?? "the language model gave no usable answer"}; this is the extractive answer" });
-                    yield break;
-                }
-                var citations = reply.Cited.Distinct().Order()
-                    .Select(n => (N: n, Hit: passages[n - 1]))
-                    .Select(x => new Citation(x.N, x.Hit.Id, x.Hit.Start, x.Hit.End, x.Hit.ArticleText[x.Hit.Start..x.Hit.End]))
-                    .ToList();
-                string? notice = reply.Sentences.Any(s => !s.Supported) ? "some sentences of the answer cite no passage and are marked unsupported" : reply.Notice;
-                yield return Answer(new AnswerResult(question, true, reply.Text, "llm", citations, searched, notice));
-            }
+            else if (e is LlmAnswerCompleted { Answer: var reply }) yield return Answer(QuestionAnswerer.FromLlm(question, reply, request, extractive));
         }
 
         SseItem<string> Answer(AnswerResult r) => new(JsonSerializer.Serialize(ToDto(r, display, openCc), json), "answer");
