@@ -13,6 +13,9 @@ const texts = {
     added: "已添加：", alsoAs: "其他版本：", loading: "加载中…", error: "出错了：", searched: "检索词：",
     sources: "来源", allSources: "全部来源",
     noneHelp: "试试另一种字形（简体/繁體）、去掉一个词，或去掉筛选条件。",
+    from: "起", to: "止", filter: "筛选", clearFilters: "清除筛选", years: "年份", file: "或上传文件",
+    needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
+    backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
   },
   en: {
     brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", script: "Script",
@@ -25,6 +28,9 @@ const texts = {
     added: "Added: ", alsoAs: "Also as: ", loading: "Loading…", error: "Error: ", searched: "Searched: ",
     sources: "Sources", allSources: "All sources",
     noneHelp: "Try the other script (简体/繁體), remove a word, or remove the filters.",
+    from: "From", to: "To", filter: "Filter", clearFilters: "Clear filters", years: "Years", file: "Or upload a file",
+    needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
+    backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
   },
 };
 
@@ -81,9 +87,12 @@ async function runSearch() {
   const q = params.get("q") || "";
   const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
   $("q").value = q;
+  $("from").value = params.get("from") || "";
+  $("to").value = params.get("to") || "";
   const results = $("results"), status = $("status"), notices = $("notices"), pager = $("pager");
   results.replaceChildren(); notices.replaceChildren(); pager.replaceChildren();
-  if (!q.trim()) { status.textContent = ""; return; }
+  if (!q.trim()) { status.textContent = ""; $("facets")?.replaceChildren(); return; }
+  sessionStorage.setItem("lastSearch", location.pathname + location.search);
   status.textContent = t("searching");
   const api = new URLSearchParams({ q, page: String(page), size: String(PAGE_SIZE) });
   const script = currentScript();
@@ -92,35 +101,48 @@ async function runSearch() {
   let response;
   try { response = await fetch(`/api/search?${api}`); }
   catch (e) { status.textContent = t("error") + e.message; return; }
-  if (!response.ok) { status.textContent = t("error") + await problemText(response); return; }
+  if (!response.ok) { status.replaceChildren(el("span", { class: "error", text: t("error") + await problemText(response) })); return; }
   const data = await response.json();
   status.textContent = data.total === 0 ? t("none") : t("results")(data.total, data.totalIsLowerBound, Math.round(data.took_ms));
   for (const n of data.notices) notices.append(el("li", { text: n }));
   if (data.total === 0) notices.append(el("li", { class: "help", text: t("noneHelp") }));
-  renderFacets(data.facets, params.get("source"));
+  renderFacets(data.facets, params);
   for (const hit of data.hits) results.append(renderHit(hit));
   renderPager(q, page, Math.ceil(data.total / PAGE_SIZE));
 }
 
-// Source facets with their counts; a link filters by one source (kept in the URL as ?source=), another removes it.
-function renderFacets(facets, current) {
+// Facets with their counts: a source link filters by that source (?source=), a year link by that year
+// (?from=Y&to=Y); "all sources" removes the source filter. Every filter lives in the URL.
+function renderFacets(facets, params) {
   let box = $("facets");
   if (!box) { box = el("nav", { id: "facets", class: "facets" }); $("results").before(box); }
   box.replaceChildren();
-  const entries = Object.entries(facets?.sources || {});
-  if (!entries.length && !current) return;
-  box.append(el("span", { class: "label", text: t("sources") + "：" }));
-  const link = (source, label, active) => {
-    const params = new URLSearchParams(location.search);
-    params.delete("page");
-    if (source) params.set("source", source); else params.delete("source");
-    const a = el("a", { href: `/?${params}`, text: label, class: "facet" });
+  const link = (change, label, active) => {
+    const next = new URLSearchParams(location.search);
+    next.delete("page");
+    for (const [k, v] of Object.entries(change)) { if (v) next.set(k, v); else next.delete(k); }
+    const a = el("a", { href: `/?${next}`, text: label, class: "facet" });
     if (active) a.setAttribute("aria-current", "true");
     a.addEventListener("click", (e) => { e.preventDefault(); history.pushState(null, "", a.href); runSearch(); });
     return a;
   };
-  if (current) box.append(link(null, t("allSources"), false), " ");
-  for (const [source, count] of entries) { const a = link(source, `${source} (${count})`, source === current); a.dataset.source = source; box.append(a, " "); }
+  const current = params.get("source");
+  const sources = Object.entries(facets?.sources || {});
+  if (sources.length || current) {
+    const row = el("p", { class: "facet-row" }, el("span", { class: "label", text: t("sources") + "：" }));
+    if (current) row.append(link({ source: null }, t("allSources"), false), " ");
+    for (const [source, count] of sources) { const a = link({ source }, `${source} (${count})`, source === current); a.dataset.source = source; row.append(a, " "); }
+    box.append(row);
+  }
+  const years = Object.entries(facets?.years || {}).sort((a, b) => Number(b[0]) - Number(a[0]));
+  if (years.length > 1 || (years.length && (params.get("from") || params.get("to")))) {
+    const row = el("p", { class: "facet-row" }, el("span", { class: "label", text: t("years") + "：" }));
+    for (const [year, count] of years.slice(0, 12)) {
+      const a = link({ from: year, to: year }, `${year} (${count})`, params.get("from") === year && params.get("to") === year);
+      a.dataset.year = year; row.append(a, " ");
+    }
+    box.append(row);
+  }
 }
 
 function renderHit(hit) {
@@ -229,6 +251,10 @@ function renderAnswer(a) {
 async function showArticle() {
   $("search-view").hidden = true;
   $("article-view").hidden = false;
+  $("copy-status").textContent = "";
+  const back = sessionStorage.getItem("lastSearch");
+  $("back").href = back || "/";
+  $("back").textContent = back ? t("backToResults") : t("back");
   const id = decodeURIComponent(location.pathname.slice("/articles/".length));
   const params = new URLSearchParams(location.search);
   const api = new URLSearchParams();
@@ -250,36 +276,104 @@ async function showArticle() {
     versions.append(t("alsoAs"));
     for (const v of a.otherVersions) versions.append(el("a", { href: articleLink(v), text: v }), " ");
   }
-  // The passage to mark: ?start=&end= (a citation), or #pN (the N-th passage).
-  let mark = a.display ? a.display.mark : (params.has("start") ? { start: +params.get("start"), end: +params.get("end") } : null);
-  const p = /^#p(\d+)$/.exec(location.hash);
-  if (!mark && p) mark = shown.passages.find((x) => x.n === Number(p[1])) || null;
-  const text = shown.text;
-  if (!mark) { body.textContent = text; return; }
-  const marked = el("mark", { id: "cited", text: text.slice(mark.start, mark.end) });
-  body.replaceChildren(document.createTextNode(text.slice(0, mark.start)), marked, document.createTextNode(text.slice(mark.end)));
-  marked.scrollIntoView({ block: "center" });
+  // The range to mark: ?start=&end= (a citation or a hit), else the passage named by #pN.
+  const mark = a.display ? a.display.mark : (params.has("start") ? { start: +params.get("start"), end: +params.get("end") } : null);
+  body.replaceChildren(...renderPassages(shown.text, shown.passages, mark, a, shown.title || a.title));
+  const target = markTarget();
+  const focus = document.getElementById("cited") || target;
+  if (focus) focus.scrollIntoView({ block: "center" });
+}
+
+// The passage named by #pN gets class "target" (:target does not follow elements made after the page loaded).
+function markTarget() {
+  for (const p of document.querySelectorAll(".passage.target")) p.classList.remove("target");
+  const n = /^#p(\d+)$/.exec(location.hash)?.[1];
+  const target = n ? document.getElementById(`p${n}`) : null;
+  target?.classList.add("target");
+  return target;
+}
+
+// The text as its passages, each a paragraph with a stable anchor (#pN: the N-th passage of the unchanged
+// text), a link to it and a copy-citation button. Text between passages (white space) is left out.
+function renderPassages(text, passages, mark, article, title) {
+  if (!passages.length) passages = [{ n: 1, start: 0, end: text.length }];
+  const nodes = [];
+  let first = true;
+  for (const p of passages) {
+    const para = el("p", { class: "passage", id: `p${p.n}` });
+    const from = mark ? Math.max(p.start, mark.start) : 0, to = mark ? Math.min(p.end, mark.end) : 0;
+    if (mark && from < to) {
+      const m = el("mark", { text: text.slice(from, to) });
+      if (first) { m.id = "cited"; first = false; }
+      para.append(text.slice(p.start, from), m, text.slice(to, p.end));
+    } else para.append(text.slice(p.start, p.end));
+    const link = `${location.origin}/articles/${encodeURIComponent(article.id)}#p${p.n}`;
+    const tools = el("span", { class: "passage-tools" },
+      el("a", { class: "plink", href: `#p${p.n}`, title: `${t("passage")} ${p.n}`, text: `¶${p.n}` }), " ",
+      el("button", { type: "button", class: "link copy", "data-n": String(p.n), text: t("copyCitation") }));
+    tools.querySelector("button").addEventListener("click", () => copyCitation(article, title, p.n, link));
+    para.append(" ", tools);
+    nodes.push(para);
+  }
+  return nodes;
+}
+
+async function copyCitation(article, title, n, link) {
+  const citation = [title || article.id, article.source, article.date, `${t("passage")} ${n}`].filter(Boolean).join(", ") + ". " + link;
+  try { await navigator.clipboard.writeText(citation); }
+  catch {
+    // Without the clipboard API (a page over plain http on another host), copy through a selected text area.
+    const area = el("textarea", { readonly: "" }); area.value = citation; document.body.append(area);
+    area.select(); document.execCommand("copy"); area.remove();
+  }
+  $("copy-status").textContent = t("copied") + citation;
 }
 
 // ---- add ----
 
+// Pasted text goes as JSON; a chosen file as a multipart upload read by the importer. After saving, the
+// article opens (it is searchable at once); errors stay inline under the form.
 async function addArticle(form) {
   const status = $("add-status");
   const data = Object.fromEntries(new FormData(form));
-  const token = data.token; delete data.token;
-  for (const k of Object.keys(data)) if (data[k] === "") delete data[k];
-  const headers = { "Content-Type": "application/json" };
+  const file = data.file instanceof File && data.file.name ? data.file : null;
+  const token = data.token;
+  delete data.token; delete data.file;
+  for (const k of Object.keys(data)) if (typeof data[k] !== "string" || data[k].trim() === "") delete data[k];
+  if (!file && !data.text) { status.replaceChildren(el("span", { class: "error", text: t("needText") })); return; }
+  const headers = {};
   if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch("/api/articles", { method: "POST", headers, body: JSON.stringify(data) });
-  if (!response.ok) { status.textContent = t("error") + await problemText(response); return; }
+  let body;
+  if (file) { body = new FormData(); body.append("file", file, file.name); }
+  else { headers["Content-Type"] = "application/json"; body = JSON.stringify(data); }
+  status.textContent = t("loading");
+  let response;
+  try { response = await fetch("/api/articles", { method: "POST", headers, body }); }
+  catch (e) { status.replaceChildren(el("span", { class: "error", text: t("error") + e.message })); return; }
+  if (!response.ok) { status.replaceChildren(el("span", { class: "error", text: t("error") + await problemText(response) })); return; }
   const written = await response.json();
-  status.replaceChildren(t("added"), el("a", { href: articleLink(written.id), text: written.id }));
+  const added = written.added || [written];
+  status.replaceChildren(file ? t("uploaded")(added.length) : t("added"));
+  for (const a of added) status.append(el("a", { href: articleLink(a.id), text: a.id }), " ");
+  if (written.failed?.length) status.append(el("span", { class: "error", text: t("failedFiles") + written.failed.map((f) => `${f.file}: ${f.reason}`).join("; ") }));
   form.reset();
+  if (added.length === 1 && !written.failed?.length) { history.pushState(null, "", articleLink(added[0].id)); route(); }
 }
 
 // ---- wiring ----
 
+function setFilters(change) {
+  const params = new URLSearchParams(location.search);
+  params.delete("page");
+  for (const [k, v] of Object.entries(change)) { if (v) params.set(k, v); else params.delete(k); }
+  history.pushState(null, "", `/?${params}`);
+  runSearch();
+}
+
+let routed = "";  // the path and query the view shows
+
 function route() {
+  routed = location.pathname + location.search;
   if (location.pathname.startsWith("/articles/")) showArticle();
   else { $("search-view").hidden = false; $("article-view").hidden = true; runSearch(); }
 }
@@ -292,6 +386,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const params = new URLSearchParams({ q: $("q").value });
     const script = currentScript();
     if (script !== "original") params.set("script", script);
+    // The date filter shown beside the results applies to the new search too.
+    for (const f of ["from", "to"]) if ($(f).value.trim()) params.set(f, $(f).value.trim());
     if (location.pathname !== "/") { location.href = `/?${params}`; return; }
     history.pushState(null, "", `/?${params}`);
     runSearch();
@@ -308,6 +404,12 @@ document.addEventListener("DOMContentLoaded", () => {
     history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
     route();
   });
-  window.addEventListener("popstate", route);
+  $("filters").addEventListener("submit", (e) => { e.preventDefault(); setFilters({ from: $("from").value.trim(), to: $("to").value.trim() }); });
+  $("clear-filters").addEventListener("click", () => setFilters({ from: "", to: "", source: "" }));
+  // A jump to #pN within the same article needs no new request: the browser scrolls and :target marks it.
+  window.addEventListener("popstate", () => {
+    if (location.pathname + location.search === routed && location.hash) { markTarget()?.scrollIntoView({ block: "center" }); return; }
+    route();
+  });
   route();
 });

@@ -1,0 +1,167 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace SourceSearch.Web.Tests;
+
+/// <summary>The page's filters, article view, upload form, phone width and keyboard use, in Chromium.</summary>
+public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer>
+{
+    private string Url(string pathAndQuery) => new Uri(server.BaseAddress, pathAndQuery).ToString();
+
+    [Fact]
+    public async Task Date_filter_and_year_facets_narrow_the_results_and_live_in_the_URL()
+    {
+        foreach (var (id, date) in new[] { ("dates/a", "2001-05-01"), ("dates/b", "2015"), ("dates/c", "2023-02-03") })
+        {
+            var added = await server.Client.PostAsJsonAsync("/api/articles", new { id, title = "鸬鹚渔猎 " + date, date, text = $"太湖边的鸬鹚渔猎，记于{date}。" });
+            Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        }
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = "zh-CN" });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鸬鹚")));
+        await page.WaitForSelectorAsync(".hit");
+        Assert.Equal(3, await page.Locator(".hit").CountAsync());
+
+        await page.FillAsync("#from", "2010");
+        await page.FillAsync("#to", "2020-12-31");
+        await page.ClickAsync("#filters button[type=submit]");
+        await page.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('from') === '2010' && document.querySelectorAll('.hit').length === 1");
+        Assert.Contains("2015", await page.TextContentAsync(".hit .meta"));
+        Assert.Contains("to=2020-12-31", page.Url);
+
+        // Reloading the shared URL gives the same filtered results and fills the inputs again.
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync(".hit");
+        Assert.Equal(1, await page.Locator(".hit").CountAsync());
+        Assert.Equal("2010", await page.InputValueAsync("#from"));
+
+        // A year facet filters to that year.
+        await page.ClickAsync("#clear-filters");
+        await page.WaitForFunctionAsync("() => !location.search.includes('from=') && document.querySelectorAll('.hit').length === 3");
+        await page.ClickAsync("#facets a[data-year='2023']");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('.hit').length === 1");
+        Assert.Contains("2023-02-03", await page.TextContentAsync(".hit .meta"));
+        Assert.Contains("from=2023", page.Url);
+
+        // A date that is not a date is said above the results, and the search runs without it.
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鸬鹚") + "&from=yesterday"));
+        await page.WaitForSelectorAsync(".hit");
+        Assert.Contains(await page.Locator("#notices li").AllTextContentsAsync(), n => n.Contains("from=yesterday is not a date"));
+        Assert.Equal(3, await page.Locator(".hit").CountAsync());
+    }
+
+    [Fact]
+    public async Task Every_passage_has_a_link_that_marks_it_and_a_button_that_copies_a_citation()
+    {
+        string id = Path.GetFileNameWithoutExtension(TestPaths.SeedArticles[4]);
+        var article = await server.Client.GetFromJsonAsync<JsonElement>("/api/articles/" + Uri.EscapeDataString(id));
+        var passages = article.GetProperty("passages").EnumerateArray().ToList();
+        Assert.True(passages.Count >= 4);
+        string text = article.GetProperty("text").GetString()!;
+        var third = passages[2];
+        string thirdText = text[third.GetProperty("start").GetInt32()..third.GetProperty("end").GetInt32()];
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = "en-US", Permissions = ["clipboard-read", "clipboard-write"] });
+        await page.GotoAsync(Url("/articles/" + Uri.EscapeDataString(id) + "#p3"));
+        await page.WaitForSelectorAsync("#p3");
+        Assert.Equal(passages.Count, await page.Locator("#article-text .passage").CountAsync());
+        Assert.True(await page.EvalOnSelectorAsync<bool>("#p3", "p => p.classList.contains('target')"));
+        Assert.StartsWith(thirdText, await page.TextContentAsync("#p3"));
+        Assert.True(await page.EvalOnSelectorAsync<bool>("#p3", "p => { const r = p.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"));
+
+        // Copy citation: title, source, date and the passage's link.
+        await page.ClickAsync("#p3 button.copy");
+        await page.WaitForFunctionAsync("() => document.getElementById('copy-status').textContent.length > 0");
+        string copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        Assert.Contains(article.GetProperty("title").GetString()!, copied);
+        Assert.Contains(article.GetProperty("source").GetString()!, copied);
+        Assert.Contains("2024-10-15", copied);
+        Assert.EndsWith("/articles/" + Uri.EscapeDataString(id) + "#p3", copied);
+
+        // Following another passage's link moves the mark to it.
+        await page.ClickAsync("#p4 a.plink");
+        await page.WaitForFunctionAsync("() => location.hash === '#p4' && document.getElementById('p4').classList.contains('target')");
+        Assert.False(await page.EvalOnSelectorAsync<bool>("#p3", "p => p.classList.contains('target')"));
+
+        // The copied link opens the same passage in a fresh page.
+        var fresh = await browser.NewPageAsync();
+        await fresh.GotoAsync(copied[copied.IndexOf("http", StringComparison.Ordinal)..]);
+        await fresh.WaitForSelectorAsync("#p3");
+        Assert.True(await fresh.EvalOnSelectorAsync<bool>("#p3", "p => p.classList.contains('target')"));
+        await Screens.SaveAsync(fresh, "article");
+    }
+
+    [Fact]
+    public async Task A_file_uploaded_through_the_form_opens_and_is_searchable_and_a_bad_file_is_an_inline_error()
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = "en-US" });
+        await page.GotoAsync(Url("/"));
+        await page.ClickAsync("#add-panel summary");
+
+        // Neither text nor file: said inline, nothing sent.
+        await page.ClickAsync("#add-form button[type=submit]");
+        await page.WaitForSelectorAsync("#add-status .error");
+
+        await page.SetInputFilesAsync("#add-form input[type=file]", new FilePayload
+        {
+            Name = "notes.exe", MimeType = "application/octet-stream", Buffer = [0x4d, 0x5a, 0x90, 0x00],
+        });
+        await page.ClickAsync("#add-form button[type=submit]");
+        await page.WaitForSelectorAsync("#add-status .error");
+        Assert.Contains("notes.exe", await page.TextContentAsync("#add-status"));
+
+        await page.SetInputFilesAsync("#add-form input[type=file]", new FilePayload
+        {
+            Name = "同里古镇.md", MimeType = "text/markdown",
+            Buffer = Encoding.UTF8.GetBytes("# 同里古镇的水巷\n\n同里古镇的水巷纵横交错，退思园建于清代。\n"),
+        });
+        await page.ClickAsync("#add-form button[type=submit]");
+        await page.WaitForURLAsync("**/articles/**");
+        await page.WaitForSelectorAsync("#article-text .passage");
+        Assert.Contains("退思园", await page.TextContentAsync("#article-text"));
+
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("退思園")));
+        await page.WaitForSelectorAsync(".hit");
+        Assert.Contains("退思园", await page.TextContentAsync(".hit .snippet"));
+    }
+
+    [Fact]
+    public async Task On_a_phone_width_screen_nothing_overflows_and_the_keyboard_alone_reaches_a_result()
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = "zh-CN", ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true });
+        await page.GotoAsync(Url("/"));
+
+        // Keyboard only: Tab to the search box, type, Enter; Tab to the first result, Enter.
+        for (int i = 0; i < 10 && await page.EvaluateAsync<string>("() => document.activeElement.id") != "q"; i++) await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("q", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await page.Keyboard.TypeAsync("苏州 人工智能");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync(".hit");
+        await Screens.SaveAsync(page, "results-phone");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"), "the results page is wider than the phone");
+
+        string firstTitle = (await page.TextContentAsync(".hit .title"))!;
+        bool onResult = false;
+        for (int i = 0; i < 40 && !onResult; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            onResult = await page.EvaluateAsync<bool>("() => document.activeElement.matches('.hit .title')");
+        }
+        Assert.True(onResult, "Tab never reached a result");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#article-text mark#cited");
+        Assert.Equal(firstTitle, await page.TextContentAsync("#article-title"));
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"), "the article view is wider than the phone");
+
+        // The way back leads to the same results.
+        Assert.Contains("q=", await page.GetAttributeAsync("#back", "href"));
+        await page.ClickAsync("#back");
+        await page.WaitForSelectorAsync(".hit");
+        Assert.Equal("苏州 人工智能", await page.InputValueAsync("#q"));
+    }
+}
