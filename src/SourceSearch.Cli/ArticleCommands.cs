@@ -51,7 +51,7 @@ internal static class ArticleCommands
         async Task Flush()
         {
             if (batch.Count == 0) return;
-            foreach (var outcome in await index.AddBatchAsync(batch, cancel))
+            foreach (var outcome in await index.AddBatchAsync(batch, HistoryCommands.CliActor, cancel))
                 _ = outcome switch { AddOutcome.Added => added++, AddOutcome.Replaced => replaced++, _ => unchanged++ };
             batch.Clear();
             int done = added + replaced + unchanged;
@@ -85,13 +85,13 @@ internal static class ArticleCommands
     private static Command Delete(CliIo io)
     {
         var id = new Argument<string>("id") { Description = "The article's id, exactly as imported." };
-        var command = new Command("delete", "Remove an article from the index (exit 1 when there is none with that id).") { id };
+        var command = new Command("delete", "Remove an article from the index (exit 1 when there is none with that id); it stays restorable for Index:RestoreDays days (see `restore`).") { id };
         command.SetAction(async (parsed, cancel) =>
         {
             using var services = io.Services(parsed);
             using var index = await IndexAccess.OpenAsync(services, create: false, cancel: cancel);
             string given = parsed.GetValue(id)!;
-            if (await index.DeleteAsync(given, cancel))
+            if (await index.DeleteAsync(given, HistoryCommands.CliActor, cancel))
             {
                 await io.Out.WriteLineAsync($"deleted {given}");
                 return ExitCodes.Success;

@@ -11,8 +11,13 @@ internal static class IndexAccess
     public static string Directory(CliServices services) =>
         services.Get<IConfiguration>()["Index"] is { Length: > 0 } dir ? dir : IndexOptions.DefaultDirectory;
 
-    public static Task<SearchIndex> OpenAsync(CliServices services, bool create, bool allowMismatch = false, CancellationToken cancel = default) =>
-        SearchIndex.OpenAsync(Directory(services), services.Analyzer, create, allowMismatch, cancel);
+    public static async Task<SearchIndex> OpenAsync(CliServices services, bool create, bool allowMismatch = false, CancellationToken cancel = default)
+    {
+        int restoreDays = SearchIndex.RestoreDaysFrom(services.Get<IConfiguration>());
+        var index = await SearchIndex.OpenAsync(Directory(services), services.Analyzer, create, allowMismatch, cancel);
+        index.RestoreDays = restoreDays;
+        return index;
+    }
 
     public const string DefaultCorpus = "corpus";
 

@@ -57,6 +57,12 @@ public static class ApplicationServices
         });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
+            // A write the index could not store (disk full, read-only folder) says why and what to do; reads go on.
+            if (c.Exception is Index.IndexWriteException write)
+            {
+                c.ProblemDetails.Title = write.Kind == Index.WriteFailureKind.DiskFull ? "The index's disk is full" : "The index is read-only";
+                c.ProblemDetails.Detail = write.Message;
+            }
             // Errors the framework answers itself (no route, wrong method, not JSON) still say what to do.
             c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
             {
@@ -132,7 +138,13 @@ public static class ApplicationServices
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = e => e switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                Index.IndexWriteException { Kind: Index.WriteFailureKind.DiskFull } => StatusCodes.Status507InsufficientStorage,
+                Index.IndexWriteException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         app.UseRateLimiter();

@@ -22,6 +22,16 @@ public sealed class IndexHost(IConfiguration configuration, WebOptions web, ISer
     public async Task OpenAsync(CancellationToken cancel = default)
     {
         if (_index is not null) return;
+        int restoreDays = SearchIndex.RestoreDaysFrom(configuration);
+        var index = await OpenIndexAsync(cancel);
+        index.RestoreDays = restoreDays;
+        if (index.IsReadOnly)
+            logger.LogWarning("the index {Path} cannot be written: it is served read-only (searches work; adding, replacing and deleting are refused)", index.DatabasePath);
+        _index = index;
+    }
+
+    private async Task<SearchIndex> OpenIndexAsync(CancellationToken cancel)
+    {
         var analyzer = services.GetRequiredService<Analyzer>();
         bool isDefault = configuration["Index"] is not { Length: > 0 };
         string? corpus = web.Corpus is { Length: > 0 } c ? c : isDefault ? "corpus" : null;
@@ -31,10 +41,9 @@ public sealed class IndexHost(IConfiguration configuration, WebOptions web, ISer
             var index = await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
             int added = await ImportAsync(index, corpus, cancel);
             logger.LogWarning("indexed {Count} articles from {Corpus}/", added, corpus);
-            _index = index;
-            return;
+            return index;
         }
-        _index = await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
+        return await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
     }
 
     private async Task<int> ImportAsync(SearchIndex index, string corpus, CancellationToken cancel)

@@ -26,6 +26,7 @@ public static class SourceSearchApp
         app.MapSearchApi();
         app.MapAskApi();
         app.MapArticlesApi();
+        app.MapHistoryApi();
         app.MapHealthApi();
         app.MapPage();
 

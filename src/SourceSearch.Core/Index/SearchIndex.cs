@@ -34,13 +34,14 @@ public sealed partial class SearchIndex : IDisposable
 
     static SearchIndex() => SQLitePCL.Batteries_V2.Init();
 
-    private SearchIndex(string path, Analyzer analyzer, bool readOnly)
+    private SearchIndex(string path, Analyzer analyzer, bool readOnly, bool immutable = false)
     {
         DatabasePath = path;
         Analyzer = analyzer;
+        IsReadOnly = readOnly;
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = path,
+            DataSource = immutable ? ImmutableUri(path) : path,
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 30, // seconds to wait for another writer (CLI import while the server runs)
@@ -73,6 +74,9 @@ public sealed partial class SearchIndex : IDisposable
         }
         catch (SqliteException e)
         {
+            index.Dispose();
+            // A folder or file that cannot be written: searches are still served from it, read-only.
+            if (await OpenReadOnlyAsync(directory, analyzer, allowMismatch, cancel) is { } readOnly) return readOnly;
             throw new IndexUnusableException($"the index {path} cannot be opened: {e.Message}", e);
         }
         return index;
@@ -81,7 +85,7 @@ public sealed partial class SearchIndex : IDisposable
     private async Task InitializeAsync(bool allowMismatch, CancellationToken cancel)
     {
         await using var c = await ConnectAsync(cancel);
-        await ExecuteAsync(c, "PRAGMA journal_mode=WAL;", cancel);
+        if (!IsReadOnly) await ExecuteAsync(c, "PRAGMA journal_mode=WAL;", cancel);
         bool fresh = await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", cancel) == 0;
         if (fresh)
         {
@@ -91,8 +95,10 @@ public sealed partial class SearchIndex : IDisposable
             await SetMetaAsync(c, tx, "analysis", Analyzer.Fingerprint, cancel);
             await SetMetaAsync(c, tx, "created", DateTimeOffset.UtcNow.ToString("O"), cancel);
             await tx.CommitAsync(cancel);
+            await EnsureHistoryAsync(c, cancel);
             return;
         }
+        if (!IsReadOnly) await EnsureHistoryAsync(c, cancel);
         string? schema = await GetMetaAsync(c, "schema_version", cancel);
         string? analysis = await GetMetaAsync(c, "analysis", cancel);
         if (allowMismatch) return;
@@ -144,14 +150,23 @@ public sealed partial class SearchIndex : IDisposable
 
     /// <summary>Adds or replaces (same id) one article in one transaction.</summary>
     public async Task<AddOutcome> AddAsync(Article article, CancellationToken cancel = default) =>
-        (await AddBatchAsync([article], cancel))[0];
+        (await AddBatchAsync([article], null, cancel))[0];
+
+    /// <summary>Adds or replaces one article; a replace is recorded in the audit log as done by <paramref name="actor"/>.</summary>
+    public async Task<AddOutcome> AddAsync(Article article, Actor? actor, CancellationToken cancel = default) =>
+        (await AddBatchAsync([article], actor, cancel))[0];
+
+    public Task<IReadOnlyList<AddOutcome>> AddBatchAsync(IReadOnlyList<Article> batch, CancellationToken cancel = default) =>
+        AddBatchAsync(batch, null, cancel);
 
     /// <summary>
     /// Adds or replaces a batch in one transaction. Articles are analysed first (on every core),
-    /// then written; an article whose content is unchanged is skipped.
+    /// then written; an article whose content is unchanged is skipped. The version a replace overwrites goes
+    /// into the history in the same transaction.
     /// </summary>
-    public async Task<IReadOnlyList<AddOutcome>> AddBatchAsync(IReadOnlyList<Article> batch, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<AddOutcome>> AddBatchAsync(IReadOnlyList<Article> batch, Actor? actor, CancellationToken cancel = default)
     {
+        ThrowIfReadOnly();
         foreach (var a in batch) Validate(a);
         var outcomes = new AddOutcome[batch.Count];
         await using var c = await ConnectAsync(cancel);
@@ -166,10 +181,15 @@ public sealed partial class SearchIndex : IDisposable
             if (stored.GetValueOrDefault(batch[i].Id) != hashes[i]) prepared[i] = Prepare(batch[i], hashes[i]);
         });
 
-        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
-        for (int i = 0; i < prepared.Length; i++)
-            outcomes[i] = prepared[i] is { } p ? await WriteAsync(c, tx, p, cancel) : AddOutcome.Unchanged;
-        await tx.CommitAsync(cancel);
+        var change = NewChange("replace", actor);
+        try
+        {
+            await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
+            for (int i = 0; i < prepared.Length; i++)
+                outcomes[i] = prepared[i] is { } p ? await WriteAsync(c, tx, p, change, cancel) : AddOutcome.Unchanged;
+            await tx.CommitAsync(cancel);
+        }
+        catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
         return outcomes;
     }
 
@@ -242,7 +262,7 @@ public sealed partial class SearchIndex : IDisposable
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32].ToLowerInvariant();
     }
 
-    private static async Task<AddOutcome> WriteAsync(SqliteConnection c, SqliteTransaction tx, PreparedArticle p, CancellationToken cancel)
+    private static async Task<AddOutcome> WriteAsync(SqliteConnection c, SqliteTransaction tx, PreparedArticle p, Change change, CancellationToken cancel)
     {
         var a = p.Article;
         long? doc = null;
@@ -261,6 +281,7 @@ public sealed partial class SearchIndex : IDisposable
         };
         if (doc is { } existing)
         {
+            await RecordOldVersionAsync(c, tx, existing, change, cancel);
             await DeletePassagesAsync(c, tx, existing, cancel);
             await using var update = Command(c, tx, """
                 UPDATE articles SET title=$title, author=$author, date=$date, source=$source, url=$url, text=$text,
@@ -310,18 +331,26 @@ public sealed partial class SearchIndex : IDisposable
         await passages.ExecuteNonQueryAsync(cancel);
     }
 
-    /// <summary>Deletes an article; false when there is none with that id.</summary>
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancel = default)
+    /// <summary>Deletes an article (its last version kept in the history); false when there is none with that id.</summary>
+    public Task<bool> DeleteAsync(string id, CancellationToken cancel = default) => DeleteAsync(id, null, cancel);
+
+    public async Task<bool> DeleteAsync(string id, Actor? actor, CancellationToken cancel = default)
     {
-        await using var c = await ConnectAsync(cancel);
-        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
-        long? doc = await ScalarAsync<long?>(c, "SELECT doc FROM articles WHERE id = $id", cancel, tx, ("$id", id));
-        if (doc is null) return false;
-        await DeletePassagesAsync(c, tx, doc.Value, cancel);
-        await using (var del = Command(c, tx, "DELETE FROM articles WHERE doc = $doc", ("$doc", doc.Value)))
-            await del.ExecuteNonQueryAsync(cancel);
-        await tx.CommitAsync(cancel);
-        return true;
+        ThrowIfReadOnly();
+        try
+        {
+            await using var c = await ConnectAsync(cancel);
+            await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
+            long? doc = await ScalarAsync<long?>(c, "SELECT doc FROM articles WHERE id = $id", cancel, tx, ("$id", id));
+            if (doc is null) return false;
+            await RecordOldVersionAsync(c, tx, doc.Value, NewChange("delete", actor), cancel);
+            await DeletePassagesAsync(c, tx, doc.Value, cancel);
+            await using (var del = Command(c, tx, "DELETE FROM articles WHERE doc = $doc", ("$doc", doc.Value)))
+                await del.ExecuteNonQueryAsync(cancel);
+            await tx.CommitAsync(cancel);
+            return true;
+        }
+        catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
     }
 
     /// <summary>
@@ -330,6 +359,7 @@ public sealed partial class SearchIndex : IDisposable
     /// </summary>
     public async Task<int> ReindexAsync(int batchSize = 256, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
+        ThrowIfReadOnly();
         await using var c = await ConnectAsync(cancel);
         await using (var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel))
         {

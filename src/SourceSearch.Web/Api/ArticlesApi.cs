@@ -217,7 +217,7 @@ public static class ArticlesApi
         return null;
     }
 
-    internal static async Task<Results<Ok<WrittenDto>, Created<WrittenDto>, ProblemHttpResult>> ReplaceAsync(HttpContext context, IndexHost host, CancellationToken cancel)
+    internal static async Task<Results<Ok<WrittenDto>, Created<WrittenDto>, ProblemHttpResult>> ReplaceAsync(HttpContext context, IndexHost host, IConfiguration configuration, CancellationToken cancel)
     {
         string id = IdOf(context);
         if (id.Length == 0) return Problems.BadRequest("give the article's id in the path: PUT /api/articles/{id} (percent-encoded)");
@@ -226,18 +226,18 @@ public static class ArticlesApi
         if (body!.Id is { Length: > 0 } other && other != id)
             return Problems.BadRequest($"the body's id '{other}' differs from the path's '{id}': leave it out or make them equal");
         if (Validate(body) is { } bad) return bad;
-        var outcome = await host.Index.AddAsync(ToArticle(id, body), cancel);
+        var outcome = await host.Index.AddAsync(ToArticle(id, body), HistoryApi.ActorOf(context, configuration), cancel);
         string link = Prefix + Uri.EscapeDataString(id);
         return outcome == AddOutcome.Added
             ? TypedResults.Created(link, new WrittenDto(id, "added", link))
             : TypedResults.Ok(new WrittenDto(id, outcome == AddOutcome.Replaced ? "replaced" : "unchanged", link));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext context, IndexHost host, CancellationToken cancel)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext context, IndexHost host, IConfiguration configuration, CancellationToken cancel)
     {
         string id = IdOf(context);
         if (id.Length == 0) return Problems.BadRequest("give the article's id in the path: DELETE /api/articles/{id} (percent-encoded)");
-        return await host.Index.DeleteAsync(id, cancel) ? TypedResults.NoContent() : Problems.NotFound($"there is no article with id '{id}'");
+        return await host.Index.DeleteAsync(id, HistoryApi.ActorOf(context, configuration), cancel) ? TypedResults.NoContent() : Problems.NotFound($"there is no article with id '{id}'");
     }
 
     private static ProblemHttpResult? Validate(ArticleInput a)

@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+using SourceSearch.Text;
+
+namespace SourceSearch.Index;
+
+public enum WriteFailureKind { DiskFull, ReadOnly }
+
+/// <summary>A write the index could not store (disk full, read-only folder); nothing of it was stored, and reading still works.</summary>
+public sealed class IndexWriteException(WriteFailureKind kind, string message, Exception? inner = null) : IndexUnusableException(message, inner)
+{
+    public WriteFailureKind Kind { get; } = kind;
+}
+
+/// <summary>What the index does when its disk is full or its folder cannot be written.</summary>
+public sealed partial class SearchIndex
+{
+    private const int SqliteFull = 13, SqliteReadOnly = 8;
+
+    /// <summary>The index was opened read-only because its folder or file cannot be written: searches work, writes are refused.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>The clear error for a write SQLite refused for lack of space or permission; null for any other failure.</summary>
+    internal IndexWriteException? WriteFailure(SqliteException e)
+    {
+        string folder = Path.GetDirectoryName(DatabasePath) ?? ".";
+        return e.SqliteErrorCode switch
+        {
+            SqliteFull => new IndexWriteException(WriteFailureKind.DiskFull,
+                $"the disk holding the index {folder} is full: this write was not stored (what was stored before is intact and searchable); " +
+                "free space on that disk, or move the index elsewhere (--index), then write again", e),
+            SqliteReadOnly => new IndexWriteException(WriteFailureKind.ReadOnly,
+                $"the index {DatabasePath} is read-only (its folder or file cannot be written): searches are served, but nothing can be added, " +
+                $"replaced or deleted; make {folder} writable, then restart the server or run the command again", e),
+            _ => null,
+        };
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (IsReadOnly) throw WriteFailure(new SqliteException("the index was opened read-only", SqliteReadOnly))!;
+    }
+
+    /// <summary>
+    /// Opens an existing index whose folder or file cannot be written. SQLite in WAL mode needs its -shm
+    /// file: read-only mode works while -wal and -shm exist; when they do not and the folder cannot be
+    /// written, the database is opened as immutable (nothing can change it there, since nothing can write).
+    /// Null when the index is not there or cannot be read at all.
+    /// </summary>
+    private static async Task<SearchIndex?> OpenReadOnlyAsync(string directory, Analyzer analyzer, bool allowMismatch, CancellationToken cancel)
+    {
+        string path = PathIn(directory);
+        if (!File.Exists(path)) return null;
+        foreach (bool immutable in new[] { false, true })
+        {
+            if (immutable && FolderWritable(directory)) break;
+            var index = new SearchIndex(path, analyzer, readOnly: true, immutable);
+            try
+            {
+                await index.InitializeAsync(allowMismatch, cancel);
+                return index;
+            }
+            catch (SqliteException)
+            {
+                index.Dispose();
+            }
+        }
+        return null;
+    }
+
+    private static bool FolderWritable(string directory)
+    {
+        // A probe file, not the database itself: closing another handle to the database would drop SQLite's locks on it.
+        string probe = Path.Combine(directory, ".sourcesearch-probe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // SQLite URI file names: '%', '?' and '#' in the path must be escaped.
+    private static string ImmutableUri(string path) =>
+        "file:" + Path.GetFullPath(path).Replace("%", "%25").Replace("?", "%3f").Replace("#", "%23") + "?immutable=1";
+}
