@@ -86,6 +86,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(analysis);
         bench.Subcommands.Add(IndexBench(io));
         bench.Subcommands.Add(QueryBench(io));
+        bench.Subcommands.Add(LoadBenchmark.Create(io));
         return bench;
     }
 
