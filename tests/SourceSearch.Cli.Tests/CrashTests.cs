@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace SourceSearch.Cli.Tests;
+
+/// <summary>
+/// SIGKILL in the middle of writes, with real child processes: afterwards the index passes `check`, every write
+/// that had been reported done is there, searchable, with the text sent, and nothing is there by halves.
+/// </summary>
+public sealed class CrashTests
+{
+    private static readonly string UserDict = Path.Combine(TestPaths.Corpus, "userdict.txt");
+    private readonly string _index = Path.Combine(TestPaths.NewTempDirectory(), "index");
+    private readonly string _seed = File.ReadAllText(Path.Combine(TestPaths.Corpus, "002_169a7ff4d43bd4dc.txt"));
+
+    private Task<CliResult> Run(params string[] args) => CliRunner.RunAsync([.. args, "--index", _index, "--userdict", UserDict]);
+
+    /// <summary>A unique Latin word per article: the analyzer keeps it as one term that nothing else contains.</summary>
+    private static string Token(string kind, int n)
+    {
+        var sb = new StringBuilder("zqk").Append(kind);
+        do { sb.Append((char)('a' + n % 26)); n /= 26; } while (n > 0);
+        return sb.ToString();
+    }
+
+    private string Text(string token, int n, int length = 800) => $"本文编号 {token}。\n\n" + _seed.Substring(n * 7 % (_seed.Length - length), length);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<Process> StartServerAsync(string index, int port)
+    {
+        var p = CliRunner.Start("serve", "--index", index, "--userdict", UserDict, "--urls", $"http://127.0.0.1:{port}");
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(4); // the first run may build the CLI
+        while (DateTime.UtcNow < deadline && !p.HasExited)
+        {
+            try { if ((await client.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK) return p; }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new InvalidOperationException("serve did not come up" + (p.HasExited ? $" (exit {p.ExitCode})" : ""));
+    }
+
+    /// <summary>Stored texts by id, read from the database file directly (no server, no CLI).</summary>
+    private static async Task<Dictionary<string, string>> StoredAsync(string index, string idPrefix)
+    {
+        string db = Path.Combine(index, "sourcesearch.db");
+        var result = new Dictionary<string, string>();
+        if (!File.Exists(db)) return result;
+        try
+        {
+            await using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT id, text FROM articles WHERE id LIKE $p || '%'";
+            cmd.Parameters.AddWithValue("$p", idPrefix);
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) result[r.GetString(0)] = r.GetString(1);
+        }
+        catch (SqliteException) { } // not created yet, or busy: poll again
+        return result;
+    }
+
+    /// <summary>Searches every token in one `search --jsonl` run; the ids found for each.</summary>
+    private async Task<List<HashSet<string>>> SearchAllAsync(IReadOnlyList<string> tokens)
+    {
+        var r = await CliRunner.RunWithInputAsync(string.Join("\n", tokens) + "\n", "search", "--jsonl", "--index", _index, "--userdict", UserDict);
+        Assert.True(r.ExitCode == 0, r.Error);
+        return r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).ToHashSet())
+            .ToList();
+    }
+
+    [Fact]
+    public async Task Killing_the_server_in_the_middle_of_uploads_loses_no_acknowledged_add_and_leaves_nothing_by_halves()
+    {
+        int port = FreePort();
+        using var server = await StartServerAsync(_index, port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+
+        // A large multipart upload: 3000 articles in one .jsonl file, added one by one by the server.
+        const int uploadCount = 3000;
+        var uploadTexts = Enumerable.Range(0, uploadCount).ToDictionary(i => $"upload/{i}", i => Text(Token("u", i), i));
+        string jsonl = string.Concat(uploadTexts.Select(kv => JsonSerializer.Serialize(new { id = kv.Key, title = "上传", text = kv.Value }) + "\n"));
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(jsonl));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        var upload = client.PostAsync("/api/articles", new MultipartFormDataContent { { file, "file", "bulk.jsonl" } });
+
+        // Meanwhile a stream of single adds; each one acknowledged with 201 must survive.
+        var sent = new Dictionary<string, string>();
+        var acknowledged = new List<string>();
+        using var stop = new CancellationTokenSource();
+        var adds = Task.Run(async () =>
+        {
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                string id = $"single/{i}", text = Text(Token("s", i), i + 5, 400);
+                lock (sent) sent[id] = text;
+                try
+                {
+                    using var response = await client.PostAsJsonAsync("/api/articles", new { id, title = "单篇", text });
+                    Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                    lock (acknowledged) acknowledged.Add(id);
+                }
+                catch (HttpRequestException) { return; } // the server is gone
+                catch (TaskCanceledException) { return; }
+            }
+        });
+
+        // Kill once the upload is well under way and some single adds are acknowledged.
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline && !server.HasExited)
+        {
+            int done = (await StoredAsync(_index, "upload/")).Count;
+            int acked; lock (acknowledged) acked = acknowledged.Count;
+            if (done >= 100 && acked >= 20) break;
+            Assert.False(upload.IsCompleted, "the upload finished before the kill: make it larger");
+            await Task.Delay(20);
+        }
+        server.Kill(); // SIGKILL
+        await server.WaitForExitAsync();
+        stop.Cancel();
+        await adds;
+        await Assert.ThrowsAnyAsync<Exception>(() => upload); // it never got its answer
+
+        List<string> acked2;
+        lock (acknowledged) acked2 = [.. acknowledged];
+        Assert.True(acked2.Count >= 20, $"only {acked2.Count} adds were acknowledged");
+
+        var check = await Run("check");
+        Assert.True(check.ExitCode == 0, check.Out + check.Error);
+
+        // Every acknowledged add is there with the text sent; an add in flight at the kill is there whole or not at all.
+        var singles = await StoredAsync(_index, "single/");
+        foreach (var id in acked2) Assert.True(singles.TryGetValue(id, out var text) && text == sent[id], $"{id} was acknowledged but is missing or altered");
+        foreach (var (id, text) in singles) Assert.Equal(sent[id], text);
+
+        // The upload was cut in the middle: what is there is whole.
+        var uploaded = await StoredAsync(_index, "upload/");
+        Assert.InRange(uploaded.Count, 100, uploadCount - 1);
+        foreach (var (id, text) in uploaded) Assert.Equal(uploadTexts[id], text);
+
+        // Searchable: every acknowledged single add and a sample of the uploaded ones, after a restart of the server.
+        var tokens = acked2.Select(id => (Id: id, Token: Token("s", int.Parse(id["single/".Length..]))))
+            .Concat(uploaded.Keys.Where((_, i) => i % 10 == 0).Select(id => (Id: id, Token: Token("u", int.Parse(id["upload/".Length..])))))
+            .ToList();
+        var found = await SearchAllAsync(tokens.Select(t => t.Token).ToList());
+        for (int i = 0; i < tokens.Count; i++) Assert.True(found[i].Contains(tokens[i].Id), $"{tokens[i].Id} not found by {tokens[i].Token}");
+
+        using var again = await StartServerAsync(_index, port);
+        using (var doc = JsonDocument.Parse(await client.GetStringAsync("/healthz")))
+            Assert.Equal(singles.Count + uploaded.Count, doc.RootElement.GetProperty("articles").GetInt64());
+        string last = acked2[^1];
+        using (var doc = JsonDocument.Parse(await client.GetStringAsync("/api/search?q=" + Token("s", int.Parse(last["single/".Length..])))))
+            Assert.Equal(last, doc.RootElement.GetProperty("hits")[0].GetProperty("id").GetString());
+        again.Kill();
+        await again.WaitForExitAsync();
+    }
+
+    [Fact]
+    public async Task Killing_a_bulk_import_keeps_every_batch_it_reported_and_no_part_of_the_next()
+    {
+        const int total = 6000, batch = 256;   // the import commits 256 articles a transaction
+        string jsonl = Path.Combine(TestPaths.NewTempDirectory(), "bulk.jsonl");
+        var texts = new List<(string Id, string Text)>();
+        await using (var w = new StreamWriter(jsonl, false, new UTF8Encoding(false)))
+            for (int i = 0; i < total; i++)
+            {
+                texts.Add(($"bulk/{i}", Text(Token("b", i), i)));
+                await w.WriteLineAsync(JsonSerializer.Serialize(new { id = texts[i].Id, title = $"第{i}篇", text = texts[i].Text }));
+            }
+
+        // Progress lines ("N articles imported") are written after each batch commits: what they report is acknowledged.
+        int reported = 0;
+        using (var p = CliRunner.Start("import", "--index", _index, "--userdict", UserDict, jsonl))
+        {
+            var progress = Task.Run(async () =>
+            {
+                while (await p.StandardError.ReadLineAsync() is { } line)
+                    if (System.Text.RegularExpressions.Regex.Match(line, @"sourcesearch: (\d+) articles imported") is { Success: true } m)
+                        Volatile.Write(ref reported, int.Parse(m.Groups[1].Value));
+            });
+            _ = p.StandardOutput.ReadToEndAsync();
+            var deadline = DateTime.UtcNow.AddMinutes(4);
+            while (DateTime.UtcNow < deadline && !p.HasExited && Volatile.Read(ref reported) < 3 * batch) await Task.Delay(20);
+            Assert.False(p.HasExited, "the import finished before it could be killed; make the input larger");
+            p.Kill(); // SIGKILL
+            await p.WaitForExitAsync();
+            await progress;
+        }
+        Assert.InRange(reported, 3 * batch, total - 1);
+
+        var check = await Run("check");
+        Assert.True(check.ExitCode == 0, check.Out + check.Error);
+
+        // What is stored is exactly the first k whole batches: every reported one, maybe one more, never part of one.
+        var stored = await StoredAsync(_index, "bulk/");
+        Assert.InRange(stored.Count, reported, reported + batch);
+        Assert.True(stored.Count % batch == 0, $"{stored.Count} articles stored: not a whole number of batches");
+        for (int i = 0; i < stored.Count; i++) Assert.Equal(texts[i].Text, stored[texts[i].Id]);
+
+        var sample = Enumerable.Range(0, stored.Count).Where(i => i % 50 == 0 || i == reported - 1).ToList();
+        var found = await SearchAllAsync(sample.Select(i => Token("b", i)).ToList());
+        for (int k = 0; k < sample.Count; k++) Assert.Contains(texts[sample[k]].Id, found[k]);
+
+        // Running the import again completes it, skipping what is there.
+        var rerun = await Run("import", jsonl);
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Contains($"added {total - stored.Count}, replaced 0, unchanged {stored.Count}", rerun.Out);
+        Assert.Equal(0, (await Run("check")).ExitCode);
+    }
+}
