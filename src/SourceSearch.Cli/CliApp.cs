@@ -49,6 +49,7 @@ public static class CliApp
         root.Subcommands.Add(AnalyzeCommand.Create(io));
         foreach (var c in ArticleCommands.Create(io)) root.Subcommands.Add(c);
         foreach (var c in HistoryCommands.Create(io)) root.Subcommands.Add(c);
+        root.Subcommands.Add(BackupCommand.Create(io));
         root.Subcommands.Add(SearchCommand.Create(io));
         root.Subcommands.Add(AskCommand.Create(io));
         root.Subcommands.Add(EvalCommand.Create(io));
