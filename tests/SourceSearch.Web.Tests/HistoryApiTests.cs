@@ -110,8 +110,9 @@ public sealed class HistoryTokenTests(TokenServer fixture) : IClassFixture<Token
         Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.PostAsync("/api/articles/tok/restore", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await right.PostAsync("/api/articles/tok/restore", null)).StatusCode);
 
-        // Reading the history needs no token.
-        using var doc = JsonDocument.Parse(await server.Client.GetStringAsync("/api/articles/tok/history"));
+        // The log names writers and their addresses: reading it needs the token too.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client.GetAsync("/api/articles/tok/history")).StatusCode);
+        using var doc = JsonDocument.Parse(await right.GetStringAsync("/api/articles/tok/history"));
         var versions = doc.RootElement.GetProperty("versions").EnumerateArray().ToList();
         Assert.Equal(["replace", "restore"], versions.Select(v => v.GetProperty("action").GetString()));
         Assert.All(versions, v => Assert.Equal("token holder", v.GetProperty("who").GetString()));

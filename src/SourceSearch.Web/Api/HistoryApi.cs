@@ -24,7 +24,8 @@ public static class HistoryApi
 
     public static void MapHistoryApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet(HistoryRoute, GetAsync).WithTags("Articles").WithOrder(-1)
+        // The log names writers and their addresses, and the titles of deleted articles: reading it takes the right to write.
+        app.MapGet(HistoryRoute, GetAsync).WithTags("Articles").WithOrder(-1).AddEndpointFilter<WriteAccess>()
             .WithSummary("The article's audit log: each replace, delete and restore with who, from where, when, the old content hash, and whether that version can still be restored.");
         app.MapPost(RestoreRoute, RestoreAsync).WithTags("Articles").WithOrder(-1).AddEndpointFilter<WriteAccess>()
             .WithSummary("Puts back a replaced or deleted version (?version=N, default the latest kept); the version it replaces is kept in turn.");
