@@ -14,7 +14,10 @@ public sealed class IndexWriteException(WriteFailureKind kind, string message, E
 /// <summary>What the index does when its disk is full or its folder cannot be written.</summary>
 public sealed partial class SearchIndex
 {
-    private const int SqliteFull = 13, SqliteReadOnly = 8;
+    private const int SqliteFull = 13, SqliteReadOnly = 8, SqliteCantOpen = 14;
+
+    // Read-only, or the -wal/-shm files beside the database cannot be created; not a busy or corrupt database.
+    private static bool CannotWrite(SqliteException e) => e.SqliteErrorCode is SqliteReadOnly or SqliteCantOpen;
 
     /// <summary>The index was opened read-only because its folder or file cannot be written: searches work, writes are refused.</summary>
     public bool IsReadOnly { get; }
@@ -30,7 +33,7 @@ public sealed partial class SearchIndex
                 "free space on that disk, or move the index elsewhere (--index), then write again", e),
             SqliteReadOnly => new IndexWriteException(WriteFailureKind.ReadOnly,
                 $"the index {DatabasePath} is read-only (its folder or file cannot be written): searches are served, but nothing can be added, " +
-                $"replaced or deleted; make {folder} writable, then restart the server or run the command again", e),
+                $"replaced or deleted; make {folder} and the files in it writable, then restart the server or run the command again", e),
             _ => null,
         };
     }

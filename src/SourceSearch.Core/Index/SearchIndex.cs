@@ -76,7 +76,7 @@ public sealed partial class SearchIndex : IDisposable
         {
             index.Dispose();
             // A folder or file that cannot be written: searches are still served from it, read-only.
-            if (await OpenReadOnlyAsync(directory, analyzer, allowMismatch, cancel) is { } readOnly) return readOnly;
+            if (CannotWrite(e) && await OpenReadOnlyAsync(directory, analyzer, allowMismatch, cancel) is { } readOnly) return readOnly;
             throw new IndexUnusableException($"the index {path} cannot be opened: {e.Message}", e);
         }
         return index;
