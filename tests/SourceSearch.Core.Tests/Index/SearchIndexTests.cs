@@ -106,6 +106,28 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
     }
 
     [Fact]
+    public async Task Passage_numbers_and_offsets_survive_reindexing_and_re_adding_unchanged_text()
+    {
+        // Citable links (/articles/{id}#pN) rely on this: the N-th passage of an unchanged text stays the same span.
+        using var index = await NewIndexAsync(Seeds());
+        var before = new Dictionary<string, IReadOnlyList<Passage>>();
+        foreach (var seed in Seeds()) before[seed.Id] = (await index.GetAsync(seed.Id))!.Passages;
+        Assert.Contains(before.Values, p => p.Count >= 5);
+
+        Assert.Equal(before.Count, await index.ReindexAsync());
+        foreach (var seed in Seeds()) Assert.Equal(before[seed.Id], (await index.GetAsync(seed.Id))!.Passages);
+
+        var outcomes = await index.AddBatchAsync(Seeds().ToList());
+        Assert.All(outcomes, o => Assert.Equal(AddOutcome.Unchanged, o));
+        foreach (var seed in Seeds()) Assert.Equal(before[seed.Id], (await index.GetAsync(seed.Id))!.Passages);
+
+        // A changed text may move them: the check above is not vacuous.
+        var first = Seeds().First(s => before[s.Id].Count >= 5);
+        await index.AddAsync(first with { Text = "新的开头段落，内容完全不同。\n\n" + first.Text });
+        Assert.NotEqual(before[first.Id], (await index.GetAsync(first.Id))!.Passages);
+    }
+
+    [Fact]
     public async Task An_index_built_by_another_analysis_says_to_reindex_and_reindex_fixes_it()
     {
         string dir = TestPaths.NewTempDirectory();
