@@ -168,6 +168,7 @@ public sealed partial class SearchIndex : IDisposable
     {
         ThrowIfReadOnly();
         foreach (var a in batch) Validate(a);
+        batch = [.. batch.Select(StoredText.Clean)];
         var outcomes = new AddOutcome[batch.Count];
         await using var c = await ConnectAsync(cancel);
 
@@ -196,6 +197,7 @@ public sealed partial class SearchIndex : IDisposable
     /// <summary>Why the index would refuse <paramref name="a"/>, or null when it is fine.</summary>
     public static string? Problem(Article a) =>
         string.IsNullOrEmpty(a.Id) ? "an article needs an id"
+        : !StoredText.IsStorable(a.Id) ? "the id holds a NUL character (U+0000) or a broken surrogate pair: give a plain id"
         : a.Text is null || a.Text.Trim().Length == 0 ? "the text is empty: nothing to search"
         : null;
 

@@ -116,6 +116,7 @@ public static class ArticlesApi
         if (problem is not null) return problem;
         if (Validate(body!) is { } bad) return bad;
         string id = string.IsNullOrWhiteSpace(body!.Id) ? DeriveId(body) : body.Id;
+        if (SearchIndex.Problem(ToArticle(id, body)) is { } refused) return Problems.BadRequest(refused);
         if (await host.Index.GetAsync(id, cancel) is not null)
             return Problems.Conflict($"an article with id '{id}' already exists: replace it with PUT {Prefix}{Uri.EscapeDataString(id)}, or give another id");
         await host.Index.AddAsync(ToArticle(id, body), cancel);
@@ -226,6 +227,7 @@ public static class ArticlesApi
         if (body!.Id is { Length: > 0 } other && other != id)
             return Problems.BadRequest($"the body's id '{other}' differs from the path's '{id}': leave it out or make them equal");
         if (Validate(body) is { } bad) return bad;
+        if (SearchIndex.Problem(ToArticle(id, body)) is { } refused) return Problems.BadRequest(refused);
         var outcome = await host.Index.AddAsync(ToArticle(id, body), HistoryApi.ActorOf(context, configuration), cancel);
         string link = Prefix + Uri.EscapeDataString(id);
         return outcome == AddOutcome.Added
