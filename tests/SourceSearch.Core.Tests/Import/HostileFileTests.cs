@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using SourceSearch.Import;
+
+namespace SourceSearch.Tests.Import;
+
+/// <summary>Files made to hurt the importer: zip bombs as .docx, binary files under text names.</summary>
+public sealed class HostileFileTests : IDisposable
+{
+    private readonly ImportFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private static async Task<(string Reason, long AllocatedBytes)> RefusalAsync(string path)
+    {
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        // A hang guard, not a speed test: inflating the whole bomb would take far longer and run out of memory first.
+        string reason = await ImportFolder.FailureAsync(path).WaitAsync(TimeSpan.FromMinutes(2));
+        return (reason, GC.GetTotalAllocatedBytes(precise: true) - before);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_docx_zip_bomb_is_refused_with_bounded_memory(bool declaresItsSize)
+    {
+        const long expanded = 2L << 30; // 2 GB of XML
+        byte[] bomb = ZipBomb.Docx(expanded, declaresItsSize);
+        Assert.InRange(bomb.Length, 1, 8 << 20);
+        string path = folder.Write("report.docx", bomb);
+
+        // The bomb is real: its document part inflates past the limit (counted, not kept) — unless it
+        // understates its size, which .NET's zip reader holds it to (so it reads as a broken document).
+        long read = 0;
+        using (var zip = ZipFile.OpenRead(path))
+        using (var part = zip.GetEntry("word/document.xml")!.Open())
+        {
+            var buffer = new byte[1 << 16];
+            int n;
+            while (read <= DocxText.MaxXmlBytes && (n = part.Read(buffer)) > 0) read += n;
+        }
+        Assert.True(declaresItsSize ? read > DocxText.MaxXmlBytes : read == 1000, $"read {read:N0} bytes");
+
+        var (reason, allocated) = await RefusalAsync(path);
+        if (declaresItsSize)
+        {
+            Assert.Contains("bomb", reason);
+            Assert.Contains($"{DocxText.MaxXmlBytes >> 20} MB", reason);
+        }
+        else Assert.Contains("not a valid .docx", reason);
+        // Reading the 2 GB part into memory would allocate at least 4 GB (UTF-16); the check inflates into one small buffer.
+        Assert.True(allocated < 512L << 20, $"allocated {allocated:N0} bytes while refusing the bomb");
+    }
+
+    [Fact]
+    public async Task A_small_bomb_below_the_limit_reads_as_a_document()
+    {
+        // The same construction, small: it is the size that is refused, not the shape.
+        string path = folder.Write("small.docx", ZipBomb.Docx(2 << 20));
+        var article = await ImportFolder.ReadOneAsync(path);
+        Assert.Equal(2 << 20, article.Text.Length);
+        Assert.All(article.Text, c => Assert.Equal('A', c));
+    }
+
+    public static TheoryData<string, byte[]> Disguised()
+    {
+        var random = new Random(5);
+        byte[] noise = new byte[64 * 1024];
+        random.NextBytes(noise);
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. noise[..4096]];
+        byte[] elf = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, .. noise[..4096]];
+        byte[] zip = ZipBomb.Docx(1 << 20);
+        return new()
+        {
+            { "noise.docx", noise }, { "image.docx", png }, { "program.docx", elf },
+            { "noise.html", noise }, { "image.html", png }, { "archive.html", zip },
+            { "noise.pdf", noise }, { "program.pdf", elf },
+            { "noise.txt", noise }, { "image.md", png }, { "archive.json", zip }, { "program.jsonl", elf },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Disguised))]
+    public async Task A_binary_file_under_a_document_name_is_refused_with_a_reason(string name, byte[] bytes)
+    {
+        string path = folder.Write(name, bytes);
+        var results = await ImportFolder.ReadAsync(path).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.NotEmpty(results);
+        Assert.All(results, r =>
+        {
+            Assert.Null(r.Article);
+            Assert.False(string.IsNullOrWhiteSpace(r.Failure!.Reason));
+        });
+    }
+}
