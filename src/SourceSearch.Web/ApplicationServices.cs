@@ -133,9 +133,10 @@ public static class ApplicationServices
             sp.GetRequiredService<AnswerOptions>(), sp.GetRequiredService<LlmAnswerer>()));
     }
 
-    /// <summary>Problem details for every error (never a stack trace), the page's static files.</summary>
+    /// <summary>Security headers on every response, problem details for every error (never a stack trace), the page's static files.</summary>
     public static void UseApplicationPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = e => e switch
