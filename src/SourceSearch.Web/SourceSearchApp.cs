@@ -8,7 +8,9 @@ public static class SourceSearchApp
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     /// <param name="overrides">Configuration that wins over everything else (the CLI's --index, --userdict, --urls).</param>
-    public static async Task<WebApplication> BuildAsync(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null, CancellationToken cancel = default)
+    /// <param name="configure">Last changes to the builder before it builds (tests capture the logs this way).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null, CancellationToken cancel = default,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -20,6 +22,7 @@ public static class SourceSearchApp
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
 
         builder.AddApplicationServices();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseApplicationPipeline();

@@ -18,12 +18,15 @@ public sealed class WebServer : IAsyncLifetime
     /// <summary>The index folder this server uses.</summary>
     public string IndexDirectory => _index;
 
+    /// <summary>Last changes to the app's builder (e.g. a log provider that captures every line).</summary>
+    public Action<WebApplicationBuilder>? Configure { get; init; }
+
     public HttpClient Client { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await SourceSearchApp.BuildAsync([],
+        KeyValuePair<string, string?>[] settings =
         [
             new("urls", "http://127.0.0.1:0"),
             new("Index", _index),
@@ -32,7 +35,9 @@ public sealed class WebServer : IAsyncLifetime
             new(Api.WriteAccess.TokenSetting, Token ?? ""),
             new("Llm:Endpoint", ""),
             .. Settings,
-        ]);
+        ];
+        // Settings win over the defaults above (a key given twice would be an error).
+        _app = await SourceSearchApp.BuildAsync([], settings.GroupBy(s => s.Key, StringComparer.OrdinalIgnoreCase).Select(g => g.Last()), configure: Configure);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
         Client = new HttpClient { BaseAddress = BaseAddress };

@@ -43,7 +43,7 @@ public sealed class AnswerOptions
 /// their passage) and quotes them at their exact offsets. Says "not found" rather than quote a
 /// sentence that lacks what the question is about.
 /// </summary>
-public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, AnswerOptions options, LlmAnswerer? llm = null)
+public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyzer, AnswerOptions options, LlmAnswerer? llm = null)
 {
     /// <summary>
     /// With an LLM configured: the LLM's answer, citing the passages it was given (checked); when it
@@ -174,11 +174,20 @@ public sealed class QuestionAnswerer(Searcher searcher, Analyzer analyzer, Answe
         }
         var citations = chosen.Select((s, i) => new Citation(i + 1, s.Hit.Id, s.Start, s.End, s.Text)).ToList();
         var answer = new StringBuilder();
-        foreach (var c in citations) answer.Append(c.Quote.Trim()).Append(" [").Append(c.N).Append(']').Append(c.N < citations.Count ? " " : "");
+        foreach (var c in citations) answer.Append(Defuse(c.Quote.Trim())).Append(" [").Append(c.N).Append(']').Append(c.N < citations.Count ? " " : "");
         return new AnswerResult(question, true, answer.ToString(), "extractive", citations, terms);
 
         AnswerResult NotFound() => new(question, false, profile.NotFound, "extractive", [], terms);
     }
+
+    /// <summary>
+    /// A quoted sentence's own bracketed numbers ("cite [7]" in a document) shown as 〔7〕 in the answer text, so
+    /// that only the answer's markers read as citations; the citation's quote keeps the text verbatim.
+    /// </summary>
+    internal static string Defuse(string quote) => CitationLike().Replace(quote, m => "〔" + m.Groups[1].Value + "〕");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\[［【]([\s\d０-９,，、\-–~～]*[\d０-９][\s\d０-９,，、\-–~～]*)[\]］】]")]
+    private static partial System.Text.RegularExpressions.Regex CitationLike();
 
     // A short sentence is widened by the sentences after it in its passage, up to WidenTo characters:
     // the answer often follows the sentence that repeats the question's words.

@@ -224,6 +224,7 @@ function renderAnswer(a) {
   const label = el("span", { class: `label ${a.mode}`, text: t(a.mode === "llm" ? "llm" : "extractive") });
   if (!a.found) {
     box.replaceChildren(el("p", {}, label, " ", a.answer || t("notFound")));
+    if (a.notice) box.append(el("p", { class: "meta", text: a.notice }));
     return;
   }
   const byN = new Map(a.citations.map((c) => [c.n, c]));

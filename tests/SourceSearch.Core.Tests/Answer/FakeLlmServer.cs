@@ -44,6 +44,9 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Where a reply finds the request body (already read): HttpContext.Items[BodyKey].</summary>
+    public const string BodyKey = "fake-llm-body";
+
     /// <summary>The reply when none is queued.</summary>
     public Func<HttpContext, Task> Default { get; set; } = Reply.Status(500);
 
@@ -73,6 +76,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         string body = await reader.ReadToEndAsync();
         _requests.Enqueue(new RecordedRequest(context.Request.Path, context.Request.Headers.Authorization.ToString(), body));
+        context.Items[BodyKey] = body;
         var reply = _replies.TryDequeue(out var next) ? next : Default;
         try
         {
@@ -138,6 +142,26 @@ public static class Reply
         await WriteStream(context, deltas, complete: false);
         await Task.Delay(50);
         context.Abort();
+    };
+
+    /// <summary>A 200 event stream of these raw events (each written as given, then a blank line): for garbage in the stream.</summary>
+    public static Func<HttpContext, Task> RawStream(params string[] events) => async context =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+        foreach (string e in events)
+        {
+            await context.Response.WriteAsync(e + "\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+    };
+
+    /// <summary>A stream reply to a streaming request, a completion to any other: the same text either way.</summary>
+    public static Func<HttpContext, Task> Either(string content) => async context =>
+    {
+        using var doc = JsonDocument.Parse((string)context.Items[FakeLlmServer.BodyKey]!);
+        bool stream = doc.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        await (stream ? Stream(content) : Completion(content))(context);
     };
 
     public static Func<HttpContext, Task> After(TimeSpan delay, Func<HttpContext, Task> reply) => async context =>
