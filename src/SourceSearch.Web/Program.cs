@@ -1,8 +1,7 @@
 using SourceSearch.Web;
 
 // The SourceSearch web app: the JSON API and the search page over the index (see SourceSearchApp).
-var app = await SourceSearchApp.BuildAsync(args);
-await app.RunAsync();
+return await SourceSearchApp.RunAsync(args);
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

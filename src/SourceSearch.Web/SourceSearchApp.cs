@@ -7,6 +7,32 @@ public static class SourceSearchApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// The web app's entry point: serves until stopped (exit code 0). An index it cannot use (another schema or
+    /// analysis: run `sourcesearch reindex`) or missing dictionaries are a message on <paramref name="error"/> and
+    /// exit code 2, as the CLI gives them, never a stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? error = null, CancellationToken cancel = default)
+    {
+        error ??= Console.Error;
+        WebApplication app;
+        try
+        {
+            app = await BuildAsync(args, cancel: cancel);
+        }
+        catch (Exception e) when (e is Index.IndexUnusableException or Text.OpenCcUnavailableException or Text.DictionaryUnavailableException)
+        {
+            await error.WriteLineAsync($"sourcesearch: {e.Message}");
+            return 2;
+        }
+        await using (app)
+        {
+            await app.StartAsync(cancel);
+            await app.WaitForShutdownAsync(cancel);
+        }
+        return 0;
+    }
+
     /// <param name="overrides">Configuration that wins over everything else (the CLI's --index, --userdict, --urls).</param>
     /// <param name="configure">Last changes to the builder before it builds (tests capture the logs this way).</param>
     public static async Task<WebApplication> BuildAsync(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null, CancellationToken cancel = default,
