@@ -41,6 +41,17 @@ public sealed class HostileUploadTests(WebServer server, Xunit.Abstractions.ITes
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).StatusCode);
     }
 
+    [Fact]
+    public async Task Html_nested_200000_deep_is_refused_and_the_server_lives_on()
+    {
+        // Before the limit this ended the server process with a stack overflow.
+        string html = "<html><body>" + string.Concat(Enumerable.Repeat("<div><span>", 100_000)) + "深处</body></html>";
+        var r = await server.Client.PostAsync("/api/articles", Form("abyss.html", Encoding.UTF8.GetBytes(html))).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("nested", await DetailAsync(r));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).StatusCode);
+    }
+
     [Theory]
     [InlineData("disguised.docx")]
     [InlineData("disguised.html")]

@@ -19,17 +19,43 @@ internal static class HtmlText
         "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     ];
 
+    /// <summary>
+    /// Deeper nesting is refused: the parser recurses per level, and a file of a few hundred thousand
+    /// unclosed tags would overflow the stack and end the process (no real page comes near this).
+    /// </summary>
+    public const int MaxNesting = 2000;
+
     public static Article Read(string id, string html)
     {
-        var doc = new HtmlDocument();
-        doc.LoadHtml(html);
+        var doc = new HtmlDocument { OptionMaxNestedChildNodes = MaxNesting };
+        try { doc.LoadHtml(html); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The parser throws a plain Exception for too deep a nesting.
+            throw new ReadException($"the HTML cannot be read: {e.Message} (at most {MaxNesting} nested elements)");
+        }
         var root = doc.DocumentNode;
-        var body = root.Descendants("body").FirstOrDefault() ?? root;
+        var body = First(root, "body") ?? root;
         string text = TextOf(body);
-        string title = TextOf(root.Descendants("title").FirstOrDefault(t => !t.Ancestors("svg").Any()), skip: false);
-        if (title.Length == 0) title = TextOf(body.Descendants("h1").FirstOrDefault()).Replace('\n', ' ');
+        string title = TextOf(First(root, "title", skipInside: "svg"), skip: false);
+        if (title.Length == 0) title = TextOf(First(body, "h1")).Replace('\n', ' ');
         if (title.Length == 0) title = PlainText.FirstLine(text);
         return new Article(id, title, text);
+    }
+
+    // Document order, with an explicit stack: the library's Descendants() nests an iterator per level.
+    private static HtmlNode? First(HtmlNode root, string name, string? skipInside = null)
+    {
+        var stack = new Stack<HtmlNode>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node != root && node.Name == name) return node;
+            if (skipInside is not null && node.Name == skipInside) continue;
+            for (int i = node.ChildNodes.Count - 1; i >= 0; i--) stack.Push(node.ChildNodes[i]);
+        }
+        return null;
     }
 
     private static string TextOf(HtmlNode? node, bool skip = true)
@@ -40,20 +66,29 @@ internal static class HtmlText
         return lines.ToString();
     }
 
+    // Depth-first with an explicit stack; a block element breaks the line before and after its content
+    // (the "after" is a marker pushed beneath its children).
     private static void Walk(HtmlNode node, Lines lines, bool skip)
     {
-        foreach (var child in node.ChildNodes)
+        var stack = new Stack<HtmlNode?>();
+        for (int i = node.ChildNodes.Count - 1; i >= 0; i--) stack.Push(node.ChildNodes[i]);
+        while (stack.Count > 0)
         {
-            switch (child)
+            switch (stack.Pop())
             {
+                case null:
+                    lines.Break();
+                    break;
                 case HtmlTextNode textNode:
                     lines.Append(HtmlEntity.DeEntitize(textNode.Text));
                     break;
                 case { NodeType: HtmlNodeType.Element } element when !(skip && Skipped.Contains(element.Name)):
-                    bool block = Blocks.Contains(element.Name);
-                    if (block) lines.Break();
-                    Walk(element, lines, skip);
-                    if (block) lines.Break();
+                    if (Blocks.Contains(element.Name))
+                    {
+                        lines.Break();
+                        stack.Push(null);
+                    }
+                    for (int i = element.ChildNodes.Count - 1; i >= 0; i--) stack.Push(element.ChildNodes[i]);
                     break;
             }
         }

@@ -92,4 +92,34 @@ public sealed class HostileFileTests : IDisposable
             Assert.False(string.IsNullOrWhiteSpace(r.Failure!.Reason));
         });
     }
+
+    [Fact]
+    public async Task Deeply_nested_html_is_refused_without_exhausting_the_stack()
+    {
+        // 200,000 unclosed elements: parsing or walking them recursively would overflow the stack and end the process.
+        string html = "<html><body>" + string.Concat(Enumerable.Repeat("<div><span>", 100_000)) + "深处的文字</body></html>";
+        string reason = await Task.Run(() => ImportFolder.FailureAsync(folder.Write("deep.html", html))).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Contains("nested", reason);
+    }
+
+    [Fact]
+    public async Task Html_nested_just_under_the_limit_is_read_on_a_small_stack()
+    {
+        int pairs = (HtmlText.MaxNesting - 10) / 2;
+        string html = "<html><head><title>深的标题</title></head><body><h1>不是标题</h1>" + string.Concat(Enumerable.Repeat("<div><span>", pairs)) + "深处的文字</body></html>";
+        string path = folder.Write("deep-ok.html", html);
+        Article? article = null;
+        Exception? failure = null;
+        // A small stack (256 KB, a sixth of a thread-pool thread's): the reading must not need one frame per level.
+        var thread = new Thread(() =>
+        {
+            try { article = ImportFolder.ReadOneAsync(path).GetAwaiter().GetResult(); }
+            catch (Exception e) { failure = e; }
+        }, 256 * 1024);
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromMinutes(2)));
+        Assert.Null(failure);
+        Assert.Equal("深的标题", article!.Title);
+        Assert.Equal("不是标题\n深处的文字", article.Text);
+    }
 }
