@@ -52,6 +52,15 @@ public sealed class HostileUploadTests(WebServer server, Xunit.Abstractions.ITes
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_docx_nested_100000_deep_is_refused_and_the_server_lives_on()
+    {
+        var r = await server.Client.PostAsync("/api/articles", Form("abyss.docx", ZipBomb.DeepDocx(100_000))).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("nests elements", await DetailAsync(r));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).StatusCode);
+    }
+
     [Theory]
     [InlineData("disguised.docx")]
     [InlineData("disguised.html")]

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml.Packaging;
 using W = DocumentFormat.OpenXml.Wordprocessing;
 
@@ -17,6 +18,12 @@ internal static class DocxText
 
     /// <summary>More parts than any real document has: the package reader lists them all.</summary>
     public const int MaxEntries = 10_000;
+
+    /// <summary>
+    /// Deeper XML is refused: the document model is built recursively, and a few hundred thousand nested
+    /// elements would overflow the stack and end the process (real documents nest a few dozen deep).
+    /// </summary>
+    public const int MaxNesting = 256;
 
     public static string Read(string path)
     {
@@ -44,14 +51,23 @@ internal static class DocxText
         if (zip.Entries.Count > MaxEntries) throw new ReadException($"not a usable .docx file: it holds {zip.Entries.Count:N0} parts, more than {MaxEntries:N0}");
         long total = 0;
         var buffer = new byte[81920];
-        foreach (var entry in zip.Entries)
+        var xmlParts = zip.Entries.Where(e => e.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || e.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var entry in xmlParts)
         {
-            if (!entry.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && !entry.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)) continue;
             if (total + entry.Length > MaxXmlBytes) throw TooLarge(entry.Length);
             using var stream = entry.Open();
             int n;
             while ((n = stream.Read(buffer)) > 0)
                 if ((total += n) > MaxXmlBytes) throw TooLarge(null);
+        }
+        // Within the size limit: now the nesting, streamed (no document model, no DTDs).
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+        foreach (var entry in xmlParts)
+        {
+            using var xml = XmlReader.Create(entry.Open(), settings);
+            while (xml.Read())
+                if (xml.Depth > MaxNesting)
+                    throw new ReadException($"refused: {entry.FullName} nests elements more than {MaxNesting} deep — no real document does; save its text as .txt to import it");
         }
     }
 

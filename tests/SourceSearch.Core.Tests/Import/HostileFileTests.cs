@@ -122,4 +122,26 @@ public sealed class HostileFileTests : IDisposable
         Assert.Equal("深的标题", article!.Title);
         Assert.Equal("不是标题\n深处的文字", article.Text);
     }
+
+    [Fact]
+    public async Task A_docx_nested_too_deep_is_refused_and_one_just_under_the_limit_read_on_a_small_stack()
+    {
+        // 100,000 nested content controls: the document model recursed per level and overflowed the stack.
+        string deep = folder.Write("deep.docx", ZipBomb.DeepDocx(100_000));
+        Assert.Contains("nests elements more than", await Task.Run(() => ImportFolder.FailureAsync(deep)).WaitAsync(TimeSpan.FromMinutes(2)));
+
+        string ok = folder.Write("deep-ok.docx", ZipBomb.DeepDocx((DocxText.MaxNesting - 10) / 2));
+        Article? article = null;
+        Exception? failure = null;
+        // A third of a thread-pool thread's stack.
+        var thread = new Thread(() =>
+        {
+            try { article = ImportFolder.ReadOneAsync(ok).GetAwaiter().GetResult(); }
+            catch (Exception e) { failure = e; }
+        }, 512 * 1024);
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromMinutes(2)));
+        Assert.Null(failure);
+        Assert.Equal("开头\n深处", article!.Text);
+    }
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace SourceSearch.Tests.Import;
 
 /// <summary>
-/// A .docx-shaped zip bomb, built without ever holding or inflating its content: a real package
+/// Hostile .docx files. <see cref="Docx"/>: a zip bomb, built without ever holding or inflating its content: a real package
 /// ([Content_Types].xml, relationships) whose word/document.xml is one paragraph whose text is
 /// <c>expandedBytes</c> of 'A' — valid XML all the way, so only a size limit can stop a reader.
 /// The deflate data is one compressed megabyte repeated (each copy refers only to itself), so a
@@ -64,6 +64,26 @@ public static class ZipBomb
         w.Write((ushort)entries.Count); w.Write((ushort)entries.Count);
         w.Write((uint)directoryLength); w.Write((uint)directory); w.Write((ushort)0);
         return zip.ToArray();
+    }
+
+    /// <summary>A .docx whose paragraph lies <paramref name="pairs"/> content controls deep (two elements each).</summary>
+    public static byte[] DeepDocx(int pairs)
+    {
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Add(string name, string text)
+            {
+                using var w = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+                w.Write(text);
+            }
+            Add("[Content_Types].xml", ContentTypes);
+            Add("_rels/.rels", Rels);
+            Add("word/document.xml", DocumentStart + "开头" + "</w:t></w:r></w:p>" +
+                string.Concat(Enumerable.Repeat("<w:sdt><w:sdtContent>", pairs)) + "<w:p><w:r><w:t>深处" +
+                "</w:t></w:r></w:p>" + string.Concat(Enumerable.Repeat("</w:sdtContent></w:sdt>", pairs)) + "</w:body></w:document>");
+        }
+        return ms.ToArray();
     }
 
     private static void WriteHeader(Stream s, bool local, string name, uint crc, long compressed, long size, long offset)
