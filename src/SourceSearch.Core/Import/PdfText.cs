@@ -10,6 +10,12 @@ internal static class PdfText
     public const string InstallHint = "install poppler-utils (apt-get install poppler-utils)";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The most text a PDF may give. A small PDF can hold compressed streams that expand to gigabytes of text
+    /// (a PDF bomb); pdftotext's output is read up to this and the program stopped past it.
+    /// </summary>
+    public const int MaxTextChars = 64 * 1024 * 1024;
+
     public static async Task<string> ReadAsync(string path, string program, CancellationToken cancel)
     {
         var start = new ProcessStartInfo(program)
@@ -30,13 +36,20 @@ internal static class PdfText
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel))
         {
             timeout.CancelAfter(Timeout);
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var output = ReadBoundedAsync(process.StandardOutput, timeout.Token);
             var errors = process.StandardError.ReadToEndAsync(timeout.Token);
             string text, error;
             try
             {
+                // The output first: past the limit it throws, and the program, blocked on a full pipe, is stopped.
+                text = await output;
                 await process.WaitForExitAsync(timeout.Token);
-                (text, error) = (await output, await errors);
+                error = await errors;
+            }
+            catch (ReadException)
+            {
+                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                throw;
             }
             catch (OperationCanceledException)
             {
@@ -50,5 +63,19 @@ internal static class PdfText
             if (text.AsSpan().Trim().IsEmpty) throw new ReadException("no text layer (a scanned PDF needs OCR first)");
             return text;
         }
+    }
+
+    private static async Task<string> ReadBoundedAsync(StreamReader reader, CancellationToken cancel)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[81920];
+        int n;
+        while ((n = await reader.ReadAsync(buffer, cancel)) > 0)
+        {
+            if (text.Length + n > MaxTextChars)
+                throw new ReadException($"refused: the PDF's text is larger than {MaxTextChars >> 20} M characters — a compressed-file bomb, or a document too large to import");
+            text.Append(buffer, 0, n);
+        }
+        return text.ToString();
     }
 }

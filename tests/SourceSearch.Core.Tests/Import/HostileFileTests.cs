@@ -144,4 +144,25 @@ public sealed class HostileFileTests : IDisposable
         Assert.Null(failure);
         Assert.Equal("开头\n深处", article!.Text);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_pdf_whose_text_never_ends_is_refused_and_the_converter_stopped()
+    {
+        // A stand-in for pdftotext that prints text without end, as it would for a PDF bomb.
+        string program = folder.Write("endless-pdftotext", "#!/bin/sh\nexec yes 很长很长的一行文字\n");
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        string pdf = folder.Write("bomb.pdf", "%PDF-1.4\n"u8.ToArray());
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var result = Assert.Single(await ImportFolder.ReadAsync(new ArticleReader { PdfToText = program }, pdf).WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Contains("bomb", result.Failure!.Reason);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 1L << 30, "the text was read far past the limit");
+        // The converter was stopped, not left writing into a pipe nobody reads.
+        await Task.Delay(200);
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("yes"), p =>
+        {
+            try { return File.ReadAllText($"/proc/{p.Id}/cmdline").Contains("很长很长的一行文字"); }
+            catch (IOException) { return false; }
+        });
+    }
 }
