@@ -11,47 +11,6 @@ public sealed class HostileFileTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private static async Task<(string Reason, long AllocatedBytes)> RefusalAsync(string path)
-    {
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        // A hang guard, not a speed test: inflating the whole bomb would take far longer and run out of memory first.
-        string reason = await ImportFolder.FailureAsync(path).WaitAsync(TimeSpan.FromMinutes(2));
-        return (reason, GC.GetTotalAllocatedBytes(precise: true) - before);
-    }
-
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_docx_zip_bomb_is_refused_with_bounded_memory(bool declaresItsSize)
-    {
-        const long expanded = 2L << 30; // 2 GB of XML
-        byte[] bomb = ZipBomb.Docx(expanded, declaresItsSize);
-        Assert.InRange(bomb.Length, 1, 8 << 20);
-        string path = folder.Write("report.docx", bomb);
-
-        // The bomb is real: its document part inflates past the limit (counted, not kept) — unless it
-        // understates its size, which .NET's zip reader holds it to (so it reads as a broken document).
-        long read = 0;
-        using (var zip = ZipFile.OpenRead(path))
-        using (var part = zip.GetEntry("word/document.xml")!.Open())
-        {
-            var buffer = new byte[1 << 16];
-            int n;
-            while (read <= DocxText.MaxXmlBytes && (n = part.Read(buffer)) > 0) read += n;
-        }
-        Assert.True(declaresItsSize ? read > DocxText.MaxXmlBytes : read == 1000, $"read {read:N0} bytes");
-
-        var (reason, allocated) = await RefusalAsync(path);
-        if (declaresItsSize)
-        {
-            Assert.Contains("bomb", reason);
-            Assert.Contains($"{DocxText.MaxXmlBytes >> 20} MB", reason);
-        }
-        else Assert.Contains("not a valid .docx", reason);
-        // Reading the 2 GB part into memory would allocate at least 4 GB (UTF-16); the check inflates into one small buffer.
-        Assert.True(allocated < 512L << 20, $"allocated {allocated:N0} bytes while refusing the bomb");
-    }
-
     [Fact]
     public async Task A_small_bomb_below_the_limit_reads_as_a_document()
     {
@@ -144,6 +103,59 @@ public sealed class HostileFileTests : IDisposable
         Assert.Null(failure);
         Assert.Equal("开头\n深处", article!.Text);
     }
+}
+
+/// <summary>
+/// Hostile files whose memory use is measured: the allocation counter is process-wide, so these run alone,
+/// after the parallel tests.
+/// </summary>
+[Collection(AloneCollection.Name)]
+public sealed class HostileFileMemoryTests : IDisposable
+{
+    private readonly ImportFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private static async Task<(string Reason, long AllocatedBytes)> RefusalAsync(string path)
+    {
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        // A hang guard, not a speed test: inflating the whole bomb would take far longer and run out of memory first.
+        string reason = await ImportFolder.FailureAsync(path).WaitAsync(TimeSpan.FromMinutes(2));
+        return (reason, GC.GetTotalAllocatedBytes(precise: true) - before);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_docx_zip_bomb_is_refused_with_bounded_memory(bool declaresItsSize)
+    {
+        const long expanded = 2L << 30; // 2 GB of XML
+        byte[] bomb = ZipBomb.Docx(expanded, declaresItsSize);
+        Assert.InRange(bomb.Length, 1, 8 << 20);
+        string path = folder.Write("report.docx", bomb);
+
+        // The bomb is real: its document part inflates past the limit (counted, not kept) — unless it
+        // understates its size, which .NET's zip reader holds it to (so it reads as a broken document).
+        long read = 0;
+        using (var zip = ZipFile.OpenRead(path))
+        using (var part = zip.GetEntry("word/document.xml")!.Open())
+        {
+            var buffer = new byte[1 << 16];
+            int n;
+            while (read <= DocxText.MaxXmlBytes && (n = part.Read(buffer)) > 0) read += n;
+        }
+        Assert.True(declaresItsSize ? read > DocxText.MaxXmlBytes : read == 1000, $"read {read:N0} bytes");
+
+        var (reason, allocated) = await RefusalAsync(path);
+        if (declaresItsSize)
+        {
+            Assert.Contains("bomb", reason);
+            Assert.Contains($"{DocxText.MaxXmlBytes >> 20} MB", reason);
+        }
+        else Assert.Contains("not a valid .docx", reason);
+        // Reading the 2 GB part into memory would allocate at least 4 GB (UTF-16); the check inflates into one small buffer.
+        Assert.True(allocated < 512L << 20, $"allocated {allocated:N0} bytes while refusing the bomb");
+    }
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -165,4 +177,10 @@ public sealed class HostileFileTests : IDisposable
             catch (IOException) { return false; }
         });
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "alone";
 }
