@@ -7,6 +7,10 @@ public sealed class Browser : IAsyncDisposable
 {
     public const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>JavaScript giving the article view's passages as text, without their link and copy button.</summary>
+    public const string ArticleTextScript =
+        "() => Array.from(document.querySelectorAll('#article-text .passage')).map(p => { const c = p.cloneNode(true); c.querySelector('.passage-tools')?.remove(); return c.textContent; }).join('')";
+
     private readonly IPlaywright _playwright;
 
     private Browser(IPlaywright playwright, IBrowser browser) => (_playwright, Instance) = (playwright, browser);

@@ -309,11 +309,11 @@ function renderPassages(text, passages, mark, article, title) {
       para.append(text.slice(p.start, from), m, text.slice(to, p.end));
     } else para.append(text.slice(p.start, p.end));
     const link = `${location.origin}/articles/${encodeURIComponent(article.id)}#p${p.n}`;
-    const tools = el("span", { class: "passage-tools" },
+    const tools = el("span", { class: "passage-tools" }, " ",
       el("a", { class: "plink", href: `#p${p.n}`, title: `${t("passage")} ${p.n}`, text: `¶${p.n}` }), " ",
       el("button", { type: "button", class: "link copy", "data-n": String(p.n), text: t("copyCitation") }));
     tools.querySelector("button").addEventListener("click", () => copyCitation(article, title, p.n, link));
-    para.append(" ", tools);
+    para.append(tools);
     nodes.push(para);
   }
   return nodes;
