@@ -136,6 +136,9 @@ public static class Reply
     /// <summary>Server-sent events: one chunk per delta, a last chunk with finish_reason, then [DONE].</summary>
     public static Func<HttpContext, Task> Stream(params string[] deltas) => context => WriteStream(context, deltas, complete: true);
 
+    /// <summary>Like <see cref="Stream"/>, with a pause before each chunk after the first: for watching an answer arrive.</summary>
+    public static Func<HttpContext, Task> SlowStream(TimeSpan gap, params string[] deltas) => context => WriteStream(context, deltas, complete: true, gap);
+
     /// <summary>Sends some chunks and then drops the connection, with no finish and no [DONE].</summary>
     public static Func<HttpContext, Task> BrokenStream(params string[] deltas) => async context =>
     {
@@ -170,7 +173,7 @@ public static class Reply
         await reply(context);
     };
 
-    private static async Task WriteStream(HttpContext context, string[] deltas, bool complete)
+    private static async Task WriteStream(HttpContext context, string[] deltas, bool complete, TimeSpan gap = default)
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/event-stream";
@@ -180,7 +183,10 @@ public static class Reply
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
         for (int i = 0; i < deltas.Length; i++)
+        {
+            if (i > 0 && gap > TimeSpan.Zero) await Task.Delay(gap, context.RequestAborted);
             await Send(Chunk(new { role = i == 0 ? "assistant" : null, content = deltas[i] }, null));
+        }
         if (!complete) return;
         await Send(Chunk(new { role = (string?)null, content = (string?)null }, "stop"));
         await Send("[DONE]");
