@@ -84,6 +84,7 @@ public sealed class FactoryApiTests(SourceSearchFactory factory) : IClassFixture
             var article = await client.GetFromJsonAsync<JsonElement>("/api/articles/" + Uri.EscapeDataString(c.GetProperty("id").GetString()!));
             string text = article.GetProperty("text").GetString()!;
             Assert.Equal(c.GetProperty("quote").GetString(), text[c.GetProperty("start").GetInt32()..c.GetProperty("end").GetInt32()]);
+            Assert.Equal(article.GetProperty("title").GetString(), c.GetProperty("title").GetString());
             Assert.Contains($"[{c.GetProperty("n").GetInt32()}]", answer.GetProperty("answer").GetString());
         }
     }

@@ -5,7 +5,7 @@ using SourceSearch.Text;
 namespace SourceSearch.Answer;
 
 /// <summary>A cited passage: the quote is exactly the article's original text between Start and End.</summary>
-public sealed record Citation(int N, string Id, int Start, int End, string Quote);
+public sealed record Citation(int N, string Id, int Start, int End, string Quote, string Title = "");
 
 /// <summary>An answer with its evidence, or Found = false when the corpus does not answer the question.</summary>
 public sealed record AnswerResult(
@@ -86,7 +86,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             return extractive with { Notice = $"{reply.Notice ?? "the language model gave no usable answer"}; this is the extractive answer" };
         var citations = reply.Cited.Distinct().Order()
             .Select(n => (N: n, Hit: request.Passages[n - 1]))
-            .Select(x => new Citation(x.N, x.Hit.Id, x.Hit.Start, x.Hit.End, x.Hit.ArticleText[x.Hit.Start..x.Hit.End]))
+            .Select(x => new Citation(x.N, x.Hit.Id, x.Hit.Start, x.Hit.End, x.Hit.ArticleText[x.Hit.Start..x.Hit.End], x.Hit.Title))
             .ToList();
         string? notice = reply.Sentences.Any(s => !s.Supported) ? "some sentences of the answer cite no passage and are marked unsupported" : reply.Notice;
         return new AnswerResult(question, true, reply.Text, "llm", citations, request.Searched, notice);
@@ -172,7 +172,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             if (chosen.Any(c => c.Hit.Id == s.Hit.Id && c.Start < s.End && s.Start < c.End)) continue;
             chosen.Add(s);
         }
-        var citations = chosen.Select((s, i) => new Citation(i + 1, s.Hit.Id, s.Start, s.End, s.Text)).ToList();
+        var citations = chosen.Select((s, i) => new Citation(i + 1, s.Hit.Id, s.Start, s.End, s.Text, s.Hit.Title)).ToList();
         var answer = new StringBuilder();
         foreach (var c in citations) answer.Append(Defuse(c.Quote.Trim())).Append(" [").Append(c.N).Append(']').Append(c.N < citations.Count ? " " : "");
         return new AnswerResult(question, true, answer.ToString(), "extractive", citations, terms);

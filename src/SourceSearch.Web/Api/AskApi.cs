@@ -10,7 +10,7 @@ namespace SourceSearch.Web.Api;
 
 public sealed record AskRequest(string? Question, string? Script = null);
 
-public sealed record CitationDto(int N, string Id, int Start, int End, string Quote);
+public sealed record CitationDto(int N, string Id, int Start, int End, string Quote, string Title);
 
 public sealed record TranslationDto(string English, IReadOnlyList<string> Chinese);
 
@@ -90,7 +90,7 @@ public static class AskApi
     /// <summary>The answer as JSON; with a display script the answer text is converted (quotes stay the article's own text, as their offsets require).</summary>
     internal static AnswerDto ToDto(AnswerResult a, ChineseScript? display, OpenCcConverter openCc) => new(
         a.Question, a.Found, display is { } s && a.Found ? openCc.Convert(a.Answer, s) : a.Answer, a.Mode,
-        a.Citations.Select(c => new CitationDto(c.N, c.Id, c.Start, c.End, c.Quote)).ToList(),
+        a.Citations.Select(c => new CitationDto(c.N, c.Id, c.Start, c.End, c.Quote, display is { } t ? openCc.Convert(c.Title, t) : c.Title)).ToList(),
         a.SearchedTerms, a.Notice,
         a.Translation?.Select(w => new TranslationDto(w.English, w.Candidates.Select(c => c.Chinese).ToList())).ToList(),
         a.Glosses?.Select(g => new GlossDto(g.Word, g.English)).ToList());

@@ -239,7 +239,7 @@ function renderAnswer(a) {
   const list = el("ol", { class: "citations" });
   for (const c of a.citations) {
     list.append(el("li", { value: String(c.n) },
-      el("a", { href: articleLink(c.id, c.start, c.end), text: `[${c.n}] ${c.id}` }), " ",
+      el("a", { href: articleLink(c.id, c.start, c.end), text: `[${c.n}] ${c.title || c.id}` }), " ",
       el("q", { text: c.quote })));
   }
   box.replaceChildren(text, list);
