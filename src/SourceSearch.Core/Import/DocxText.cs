@@ -43,31 +43,78 @@ internal static class DocxText
         }
     }
 
-    // Only the XML parts are inflated (images and other media are never read); the declared sizes are
-    // not trusted, the bytes actually inflated are counted.
+    // Every part that is XML is inflated through a counter and a streaming reader (no document model, no
+    // DTDs): the bytes actually inflated are counted, not the declared sizes. Which parts are XML is told by
+    // their first bytes, not their names: a content-type override can make "word/document.bin" the main
+    // document. Parts that are not XML (images, media) are never read beyond those bytes.
     private static void CheckSize(string path)
     {
         using var zip = ZipFile.OpenRead(path);
         if (zip.Entries.Count > MaxEntries) throw new ReadException($"not a usable .docx file: it holds {zip.Entries.Count:N0} parts, more than {MaxEntries:N0}");
         long total = 0;
-        var buffer = new byte[81920];
-        var xmlParts = zip.Entries.Where(e => e.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || e.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)).ToList();
-        foreach (var entry in xmlParts)
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
+        foreach (var entry in zip.Entries)
         {
+            if (!LooksLikeXml(entry)) continue;
             if (total + entry.Length > MaxXmlBytes) throw TooLarge(entry.Length);
-            using var stream = entry.Open();
-            int n;
-            while ((n = stream.Read(buffer)) > 0)
-                if ((total += n) > MaxXmlBytes) throw TooLarge(null);
+            using var counted = new CountingStream(entry.Open(), MaxXmlBytes - total);
+            try
+            {
+                using var xml = XmlReader.Create(counted, settings);
+                while (xml.Read())
+                    if (xml.Depth > MaxNesting)
+                        throw new ReadException($"refused: {entry.FullName} nests elements more than {MaxNesting} deep — no real document does; save its text as .txt to import it");
+            }
+            catch (XmlException)
+            {
+                // Not well-formed: the package reader refuses it if it needs this part, before anything deep.
+            }
+            total += counted.Count;
         }
-        // Within the size limit: now the nesting, streamed (no document model, no DTDs).
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-        foreach (var entry in xmlParts)
+    }
+
+    private static bool LooksLikeXml(ZipArchiveEntry entry)
+    {
+        if (entry.FullName.EndsWith('/')) return false; // a folder
+        Span<byte> head = stackalloc byte[4];
+        using var stream = entry.Open();
+        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        head = head[..n];
+        // A byte-order mark (UTF-8, UTF-16), '<' after optional blanks, or '<' as UTF-16 without a mark.
+        if (head.StartsWith((byte[])[0xEF, 0xBB, 0xBF]) || head.StartsWith((byte[])[0xFE, 0xFF]) || head.StartsWith((byte[])[0xFF, 0xFE])) return true;
+        if (head.StartsWith((byte[])[0, (byte)'<']) || head.StartsWith((byte[])[(byte)'<', 0])) return true;
+        foreach (byte b in head)
         {
-            using var xml = XmlReader.Create(entry.Open(), settings);
-            while (xml.Read())
-                if (xml.Depth > MaxNesting)
-                    throw new ReadException($"refused: {entry.FullName} nests elements more than {MaxNesting} deep — no real document does; save its text as .txt to import it");
+            if (b == '<') return true;
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return false;
+        }
+        return n == head.Length && n > 0; // four blanks: read on, it may be XML after them
+    }
+
+    /// <summary>Counts what is read through it and refuses to read past a limit (a zip bomb).</summary>
+    private sealed class CountingStream(Stream inner, long limit) : Stream
+    {
+        public long Count { get; private set; }
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+        public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
+        private int Counted(int n)
+        {
+            if ((Count += n) > limit) throw TooLarge(null);
+            return n;
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
         }
     }
 

@@ -12,14 +12,15 @@ namespace SourceSearch.Tests.Import;
 /// </summary>
 public static class ZipBomb
 {
-    private const string ContentTypes = """
+    // The main document's part name is a parameter: the content-type override, not its extension, makes it XML.
+    private static string ContentTypes(string part) => $"""
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>
+        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/{part}" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>
         """;
 
-    private const string Rels = """
+    private static string Rels(string part) => $"""
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{part}"/></Relationships>
         """;
 
     private const string DocumentStart = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>""";
@@ -27,7 +28,8 @@ public static class ZipBomb
 
     /// <param name="expandedBytes">How large document.xml is once inflated (a multiple of 1 MB, below 4 GB).</param>
     /// <param name="declareSize">True: the zip states the real size; false: it lies and states a small one.</param>
-    public static byte[] Docx(long expandedBytes, bool declareSize = true)
+    /// <param name="part">The main document's part name (any name: the content types say it is XML).</param>
+    public static byte[] Docx(long expandedBytes, bool declareSize = true, string part = "word/document.xml")
     {
         const int chunk = 1 << 20;
         long repeats = expandedBytes / chunk;
@@ -50,10 +52,10 @@ public static class ZipBomb
             byte[] deflated = Deflate(raw, final: true);
             Entry(name, [deflated], deflated.Length, raw.Length, Crc32(raw));
         }
-        Small("[Content_Types].xml", ContentTypes);
-        Small("_rels/.rels", Rels);
+        Small("[Content_Types].xml", ContentTypes(part));
+        Small("_rels/.rels", Rels(part));
         // The CRC is not the content's: a reader that checks it has already read everything, which is what must not happen.
-        Entry("word/document.xml", [head, .. Enumerable.Repeat(body, (int)repeats), tail],
+        Entry(part, [head, .. Enumerable.Repeat(body, (int)repeats), tail],
             head.Length + repeats * body.Length + tail.Length, declareSize ? size : 1000, 0);
 
         long directory = zip.Position;
@@ -67,7 +69,7 @@ public static class ZipBomb
     }
 
     /// <summary>A .docx whose paragraph lies <paramref name="pairs"/> content controls deep (two elements each).</summary>
-    public static byte[] DeepDocx(int pairs)
+    public static byte[] DeepDocx(int pairs, string part = "word/document.xml")
     {
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
@@ -77,9 +79,9 @@ public static class ZipBomb
                 using var w = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
                 w.Write(text);
             }
-            Add("[Content_Types].xml", ContentTypes);
-            Add("_rels/.rels", Rels);
-            Add("word/document.xml", DocumentStart + "开头" + "</w:t></w:r></w:p>" +
+            Add("[Content_Types].xml", ContentTypes(part));
+            Add("_rels/.rels", Rels(part));
+            Add(part, DocumentStart + "开头" + "</w:t></w:r></w:p>" +
                 string.Concat(Enumerable.Repeat("<w:sdt><w:sdtContent>", pairs)) + "<w:p><w:r><w:t>深处" +
                 "</w:t></w:r></w:p>" + string.Concat(Enumerable.Repeat("</w:sdtContent></w:sdt>", pairs)) + "</w:body></w:document>");
         }
