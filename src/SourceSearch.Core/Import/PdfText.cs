@@ -37,7 +37,7 @@ internal static class PdfText
         {
             timeout.CancelAfter(Timeout);
             var output = ReadBoundedAsync(process.StandardOutput, timeout.Token);
-            var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+            var errors = KeepStartAsync(process.StandardError, 64 * 1024, timeout.Token);
             string text, error;
             try
             {
@@ -48,12 +48,12 @@ internal static class PdfText
             }
             catch (ReadException)
             {
-                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                await StopAsync(process, errors);
                 throw;
             }
             catch (OperationCanceledException)
             {
-                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                await StopAsync(process, errors);
                 cancel.ThrowIfCancellationRequested();
                 throw new ReadException($"pdftotext took longer than {Timeout.TotalSeconds:0} s");
             }
@@ -63,6 +63,23 @@ internal static class PdfText
             if (text.AsSpan().Trim().IsEmpty) throw new ReadException("no text layer (a scanned PDF needs OCR first)");
             return text;
         }
+    }
+
+    private static async Task StopAsync(Process process, Task<string> errors)
+    {
+        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        try { await errors; } catch (OperationCanceledException) { } // the pipe closes with the process
+    }
+
+    /// <summary>Drains a stream to its end but keeps only its start: a program's error output may be endless.</summary>
+    private static async Task<string> KeepStartAsync(StreamReader reader, int keep, CancellationToken cancel)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[8192];
+        int n;
+        while ((n = await reader.ReadAsync(buffer, cancel)) > 0)
+            if (text.Length < keep) text.Append(buffer, 0, Math.Min(n, keep - text.Length));
+        return text.ToString();
     }
 
     private static async Task<string> ReadBoundedAsync(StreamReader reader, CancellationToken cancel)

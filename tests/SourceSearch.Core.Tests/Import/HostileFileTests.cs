@@ -82,14 +82,19 @@ public sealed class HostileFileTests : IDisposable
         Assert.Equal("不是标题\n深处的文字", article.Text);
     }
 
-    [Fact]
-    public async Task A_docx_nested_too_deep_is_refused_and_one_just_under_the_limit_read_on_a_small_stack()
+    // The main document may have any part name (a content-type override makes it XML): "word/document.bin"
+    // escaped a check that looked only at .xml and .rels parts, and ended the process.
+    [Theory]
+    [InlineData("word/document.xml")]
+    [InlineData("word/document.bin")]
+    [InlineData("word/media/image1.png")]
+    public async Task A_docx_nested_too_deep_is_refused_and_one_just_under_the_limit_read_on_a_small_stack(string part)
     {
         // 100,000 nested content controls: the document model recursed per level and overflowed the stack.
-        string deep = folder.Write("deep.docx", ZipBomb.DeepDocx(100_000));
+        string deep = folder.Write("deep.docx", ZipBomb.DeepDocx(100_000, part));
         Assert.Contains("nests elements more than", await Task.Run(() => ImportFolder.FailureAsync(deep)).WaitAsync(TimeSpan.FromMinutes(2)));
 
-        string ok = folder.Write("deep-ok.docx", ZipBomb.DeepDocx((DocxText.MaxNesting - 10) / 2));
+        string ok = folder.Write("deep-ok.docx", ZipBomb.DeepDocx((DocxText.MaxNesting - 10) / 2, part));
         Article? article = null;
         Exception? failure = null;
         // A third of a thread-pool thread's stack.
@@ -125,12 +130,13 @@ public sealed class HostileFileMemoryTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_docx_zip_bomb_is_refused_with_bounded_memory(bool declaresItsSize)
+    [InlineData(true, "word/document.xml")]
+    [InlineData(false, "word/document.xml")]
+    [InlineData(true, "word/document.bin")]
+    public async Task A_docx_zip_bomb_is_refused_with_bounded_memory(bool declaresItsSize, string part)
     {
         const long expanded = 2L << 30; // 2 GB of XML
-        byte[] bomb = ZipBomb.Docx(expanded, declaresItsSize);
+        byte[] bomb = ZipBomb.Docx(expanded, declaresItsSize, part);
         Assert.InRange(bomb.Length, 1, 8 << 20);
         string path = folder.Write("report.docx", bomb);
 
@@ -138,11 +144,11 @@ public sealed class HostileFileMemoryTests : IDisposable
         // understates its size, which .NET's zip reader holds it to (so it reads as a broken document).
         long read = 0;
         using (var zip = ZipFile.OpenRead(path))
-        using (var part = zip.GetEntry("word/document.xml")!.Open())
+        using (var stream = zip.GetEntry(part)!.Open())
         {
             var buffer = new byte[1 << 16];
             int n;
-            while (read <= DocxText.MaxXmlBytes && (n = part.Read(buffer)) > 0) read += n;
+            while (read <= DocxText.MaxXmlBytes && (n = stream.Read(buffer)) > 0) read += n;
         }
         Assert.True(declaresItsSize ? read > DocxText.MaxXmlBytes : read == 1000, $"read {read:N0} bytes");
 
@@ -176,6 +182,24 @@ public sealed class HostileFileMemoryTests : IDisposable
             try { return File.ReadAllText($"/proc/{p.Id}/cmdline").Contains("很长很长的一行文字"); }
             catch (IOException) { return false; }
         });
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_converter_whose_error_output_is_huge_is_reported_by_its_first_line_with_bounded_memory()
+    {
+        // 300 MB on stderr, then a failure: the error output used to be read whole into memory.
+        string program = folder.Write("noisy-pdftotext", "#!/bin/sh\necho 'Syntax Error: broken xref' >&2\nyes 'Syntax Warning: more noise' | head -c 300000000 >&2\nexit 3\n");
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        string pdf = folder.Write("noisy.pdf", "%PDF-1.4\n"u8.ToArray());
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var result = Assert.Single(await ImportFolder.ReadAsync(new ArticleReader { PdfToText = program }, pdf).WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Contains("exit 3", result.Failure!.Reason);
+        Assert.Contains("Syntax Error: broken xref", result.Failure.Reason);
+        Assert.DoesNotContain("more noise", result.Failure.Reason);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // Keeping it all would take 600 MB of UTF-16 and more in copies; draining reuses one small buffer.
+        Assert.True(allocated < 100L << 20, $"allocated {allocated:N0} bytes");
     }
 }
 
