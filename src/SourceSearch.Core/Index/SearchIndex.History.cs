@@ -34,6 +34,9 @@ public sealed partial class SearchIndex
 {
     public const int DefaultRestoreDays = 30;
 
+    /// <summary>A hundred years: longer windows are refused (dates that far back are out of range).</summary>
+    public const int MaxRestoreDays = 36_500;
+
     /// <summary>Days a replaced or deleted version can be restored (configuration Index:RestoreDays).</summary>
     public int RestoreDays { get; set; } = DefaultRestoreDays;
 
@@ -47,6 +50,8 @@ public sealed partial class SearchIndex
         if (string.IsNullOrWhiteSpace(given)) return DefaultRestoreDays;
         if (!int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out int days))
             throw new IndexUnusableException($"the setting Index:RestoreDays is '{given}': give a whole number of days (0 keeps no old versions)");
+        if (days > MaxRestoreDays)
+            throw new IndexUnusableException($"the setting Index:RestoreDays is {days:N0}: give at most {MaxRestoreDays:N0} days (a hundred years)");
         return days;
     }
 
@@ -76,7 +81,7 @@ public sealed partial class SearchIndex
     private sealed record Change(string Action, Actor Actor, DateTimeOffset At, int RestoreDays);
 
     private Change NewChange(string action, Actor? actor) =>
-        new(action, actor ?? Actor.CurrentUser("process"), Clock.GetUtcNow(), RestoreDays);
+        new(action, actor ?? Actor.CurrentUser("process"), Clock.GetUtcNow(), Math.Clamp(RestoreDays, 0, MaxRestoreDays));
 
     /// <summary>
     /// Copies the stored version of <paramref name="doc"/> into the history (inside the caller's transaction,
@@ -94,12 +99,13 @@ public sealed partial class SearchIndex
         await PurgeAsync(c, tx, change, cancel);
     }
 
+    // A window of 0 days keeps no content at all, not even the version just recorded.
     private static async Task PurgeAsync(SqliteConnection c, SqliteTransaction tx, Change change, CancellationToken cancel)
     {
         await using var purge = Command(c, tx, """
             UPDATE history SET title = NULL, author = NULL, date = NULL, source = NULL, url = NULL, text = NULL
-            WHERE text IS NOT NULL AND at < $cutoff
-            """, ("$cutoff", Stamp(change.At.AddDays(-Math.Max(0, change.RestoreDays)))));
+            WHERE text IS NOT NULL AND (at < $cutoff OR $none)
+            """, ("$cutoff", Stamp(change.At.AddDays(-change.RestoreDays))), ("$none", change.RestoreDays == 0));
         await purge.ExecuteNonQueryAsync(cancel);
     }
 
@@ -116,14 +122,15 @@ public sealed partial class SearchIndex
                      (id is null ? "ORDER BY seq DESC LIMIT $limit" : "WHERE id = $id ORDER BY version");
         await using var cmd = Command(c, null, sql, ("$id", id), ("$limit", limit));
         await using var r = await cmd.ExecuteReaderAsync(cancel);
-        var cutoff = Clock.GetUtcNow().AddDays(-Math.Max(0, RestoreDays));
+        int days = Math.Clamp(RestoreDays, 0, MaxRestoreDays);
+        var cutoff = Clock.GetUtcNow().AddDays(-days);
         while (await r.ReadAsync(cancel))
         {
             var at = DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
             Article? old = r.IsDBNull(8) ? null
                 : new Article(r.GetString(0), Str(r, 7) ?? "", r.GetString(8), Str(r, 9), Str(r, 10), Str(r, 11), Str(r, 12));
             result.Add(new HistoryEntry(r.GetString(0), r.GetInt32(1), r.GetString(2), at, r.GetString(4), Str(r, 5), Str(r, 6), old,
-                old is not null && at >= cutoff));
+                old is not null && days > 0 && at >= cutoff));
         }
         return result;
     }

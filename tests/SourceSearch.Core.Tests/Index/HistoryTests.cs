@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Data.Sqlite;
 using SourceSearch.Import;
 using SourceSearch.Index;
@@ -140,6 +141,38 @@ public sealed class HistoryTests(AnalysisFixture fx)
         var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT count(*) FROM history WHERE text LIKE '%旧的文字%'";
         Assert.Equal(0L, (long)(await cmd.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task A_window_of_0_days_keeps_no_content_and_windows_are_bounded()
+    {
+        using var index = await NewIndexAsync();
+        index.RestoreDays = 0;
+        await index.AddAsync(new Article("z", "", "不留的旧文字"));
+        await index.AddAsync(new Article("z", "", "新文字"));
+        var entry = Assert.Single(await index.HistoryAsync("z"));
+        Assert.Null(entry.Old);
+        Assert.NotNull(entry.OldHash); // the audit entry stays
+        Assert.Equal(RestoreStatus.Expired, (await index.RestoreAsync("z")).Status);
+        await using (var c = new SqliteConnection($"Data Source={index.DatabasePath};Pooling=False"))
+        {
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT count(*) FROM history WHERE text IS NOT NULL OR title IS NOT NULL";
+            Assert.Equal(0L, (long)(await cmd.ExecuteScalarAsync())!);
+        }
+
+        // A window past the range of dates was an exception on every replace; it is now held to a hundred years.
+        index.RestoreDays = int.MaxValue;
+        Assert.Equal(AddOutcome.Replaced, await index.AddAsync(new Article("z", "", "再新的文字")));
+        Assert.True((await index.HistoryAsync("z"))[^1].Restorable);
+
+        IConfiguration Setting(string value) => new ConfigurationBuilder().AddInMemoryCollection([new("Index:RestoreDays", value)]).Build();
+        Assert.Equal(SearchIndex.MaxRestoreDays, SearchIndex.RestoreDaysFrom(Setting("36500")));
+        Assert.Equal(0, SearchIndex.RestoreDaysFrom(Setting("0")));
+        Assert.Contains("at most 36,500", Assert.Throws<IndexUnusableException>(() => SearchIndex.RestoreDaysFrom(Setting("36501"))).Message);
+        Assert.Contains("whole number", Assert.Throws<IndexUnusableException>(() => SearchIndex.RestoreDaysFrom(Setting("-1"))).Message);
+        Assert.Contains("whole number", Assert.Throws<IndexUnusableException>(() => SearchIndex.RestoreDaysFrom(Setting("99999999999"))).Message);
     }
 
     [Fact]
