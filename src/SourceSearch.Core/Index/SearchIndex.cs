@@ -98,16 +98,21 @@ public sealed partial class SearchIndex : IDisposable
             await EnsureHistoryAsync(c, cancel);
             return;
         }
-        if (!IsReadOnly) await EnsureHistoryAsync(c, cancel);
         string? schema = await GetMetaAsync(c, "schema_version", cancel);
         string? analysis = await GetMetaAsync(c, "analysis", cancel);
-        if (allowMismatch) return;
+        // An index of another version is not touched (not even the history table added) until reindex.
+        if (allowMismatch)
+        {
+            if (!IsReadOnly) await EnsureHistoryAsync(c, cancel);
+            return;
+        }
         if (schema != SchemaVersion.ToString(CultureInfo.InvariantCulture))
             throw new IndexMismatchException(
                 $"the index {DatabasePath} has schema version {schema ?? "unknown"}, this program uses {SchemaVersion}: run 'sourcesearch reindex' to rebuild it from the stored articles");
         if (analysis != Analyzer.Fingerprint)
             throw new IndexMismatchException(
                 $"the index {DatabasePath} was analysed differently ({Describe(analysis)}) from how queries are analysed now ({Describe(Analyzer.Fingerprint)}): run 'sourcesearch reindex' to bring it in step");
+        if (!IsReadOnly) await EnsureHistoryAsync(c, cancel);
     }
 
     private static string Describe(string? fingerprint) => fingerprint ?? "unknown";
