@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -30,30 +29,6 @@ public sealed class CrashTests
     }
 
     private string Text(string token, int n, int length = 800) => $"本文编号 {token}。\n\n" + _seed.Substring(n * 7 % (_seed.Length - length), length);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<Process> StartServerAsync(string index, int port)
-    {
-        var p = CliRunner.Start("serve", "--index", index, "--userdict", UserDict, "--urls", $"http://127.0.0.1:{port}");
-        _ = p.StandardOutput.ReadToEndAsync();
-        _ = p.StandardError.ReadToEndAsync();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(4); // the first run may build the CLI
-        while (DateTime.UtcNow < deadline && !p.HasExited)
-        {
-            try { if ((await client.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK) return p; }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(200);
-        }
-        throw new InvalidOperationException("serve did not come up" + (p.HasExited ? $" (exit {p.ExitCode})" : ""));
-    }
 
     /// <summary>Stored texts by id, read from the database file directly (no server, no CLI).</summary>
     private static async Task<Dictionary<string, string>> StoredAsync(string index, string idPrefix)
@@ -88,9 +63,8 @@ public sealed class CrashTests
     [Fact]
     public async Task Killing_the_server_in_the_middle_of_uploads_loses_no_acknowledged_add_and_leaves_nothing_by_halves()
     {
-        int port = FreePort();
-        using var server = await StartServerAsync(_index, port);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+        await using var server = await ServeProcess.StartAsync("--index", _index, "--userdict", UserDict);
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
 
         // A large multipart upload: 3000 articles in one .jsonl file, added one by one by the server.
         const int uploadCount = 3000;
@@ -123,7 +97,7 @@ public sealed class CrashTests
 
         // Kill once the upload is well under way and some single adds are acknowledged.
         var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline && !server.HasExited)
+        while (DateTime.UtcNow < deadline && !server.Process.HasExited)
         {
             int done = (await StoredAsync(_index, "upload/")).Count;
             int acked; lock (acknowledged) acked = acknowledged.Count;
@@ -131,8 +105,7 @@ public sealed class CrashTests
             Assert.False(upload.IsCompleted, "the upload finished before the kill: make it larger");
             await Task.Delay(20);
         }
-        server.Kill(); // SIGKILL
-        await server.WaitForExitAsync();
+        await server.KillAsync(); // SIGKILL
         stop.Cancel();
         await adds;
         await Assert.ThrowsAnyAsync<Exception>(() => upload); // it never got its answer
@@ -161,14 +134,13 @@ public sealed class CrashTests
         var found = await SearchAllAsync(tokens.Select(t => t.Token).ToList());
         for (int i = 0; i < tokens.Count; i++) Assert.True(found[i].Contains(tokens[i].Id), $"{tokens[i].Id} not found by {tokens[i].Token}");
 
-        using var again = await StartServerAsync(_index, port);
-        using (var doc = JsonDocument.Parse(await client.GetStringAsync("/healthz")))
+        await using var again = await ServeProcess.StartAsync("--index", _index, "--userdict", UserDict);
+        using var client2 = new HttpClient { BaseAddress = again.Address, Timeout = TimeSpan.FromMinutes(2) };
+        using (var doc = JsonDocument.Parse(await client2.GetStringAsync("/healthz")))
             Assert.Equal(singles.Count + uploaded.Count, doc.RootElement.GetProperty("articles").GetInt64());
         string last = acked2[^1];
-        using (var doc = JsonDocument.Parse(await client.GetStringAsync("/api/search?q=" + Token("s", int.Parse(last["single/".Length..])))))
+        using (var doc = JsonDocument.Parse(await client2.GetStringAsync("/api/search?q=" + Token("s", int.Parse(last["single/".Length..])))))
             Assert.Equal(last, doc.RootElement.GetProperty("hits")[0].GetProperty("id").GetString());
-        again.Kill();
-        await again.WaitForExitAsync();
     }
 
     [Fact]
@@ -187,6 +159,7 @@ public sealed class CrashTests
         // Progress lines ("N articles imported") are written after each batch commits: what they report is acknowledged.
         int reported = 0;
         using (var p = CliRunner.Start("import", "--index", _index, "--userdict", UserDict, jsonl))
+        try
         {
             var progress = Task.Run(async () =>
             {
@@ -201,6 +174,10 @@ public sealed class CrashTests
             p.Kill(); // SIGKILL
             await p.WaitForExitAsync();
             await progress;
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true); // a failed assertion leaves no import running
         }
         Assert.InRange(reported, 3 * batch, total - 1);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using SourceSearch.Web;
@@ -40,39 +39,19 @@ public sealed partial class ServeTests
         await app.StopAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Sigterm_stops_serve_cleanly_with_exit_code_0()
     {
         string index = TestPaths.NewTempDirectory();
-        int port = FreePort();
-        using var p = CliRunner.Start("serve", "--index", index, "--urls", $"http://127.0.0.1:{port}");
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(4); // the first run may build
-        bool healthy = false;
-        while (DateTime.UtcNow < deadline && !p.HasExited && !healthy)
-        {
-            try { healthy = (await client.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK; }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            if (!healthy) await Task.Delay(200);
-        }
-        Assert.True(healthy, "serve did not answer /healthz: " + (p.HasExited ? await stderr : "still starting"));
+        await using var server = await ServeProcess.StartAsync("--index", index);
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
 
-        Assert.Equal(0, Kill(p.Id, 15)); // SIGTERM
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await p.WaitForExitAsync(timeout.Token);
-        Assert.True(p.ExitCode == 0, await stderr);
-        Assert.Contains("stopped", await stderr);
-        Assert.Empty(await stdout);
+        Assert.Equal(0, Kill(server.Process.Id, 15)); // SIGTERM
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(server.Process.ExitCode == 0, server.Error);
+        Assert.Contains("stopped", server.Error);
+        Assert.Empty(await server.Stdout);
         try { Directory.Delete(index, recursive: true); } catch (IOException) { }
     }
 }
