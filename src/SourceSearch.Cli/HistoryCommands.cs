@@ -37,18 +37,21 @@ internal static class HistoryCommands
             using var index = await IndexAccess.OpenAsync(services, create: false, allowMismatch: true, cancel: cancel);
             string? given = parsed.GetValue(id);
             var entries = await index.HistoryAsync(given, parsed.GetValue(limit), cancel);
+            int exit = ExitCodes.Success;
             if (given is not null && entries.Count == 0)
             {
                 bool exists = await index.GetAsync(given, cancel) is not null;
                 await io.Error.WriteLineAsync(exists
                     ? $"sourcesearch: the article '{given}' has never been replaced or deleted"
                     : $"sourcesearch: there is no article '{given}' and no history of one");
-                return exists ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
+                exit = exists ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
+                // --json still prints its (empty) document, so a script always has one to parse.
+                if (!parsed.GetValue(json)) return exit;
             }
             if (parsed.GetValue(json))
             {
                 await io.Out.WriteLineAsync(JsonSerializer.Serialize(new { restoreDays = index.RestoreDays, entries = entries.Select(Dto) }, CliApp.Json));
-                return ExitCodes.Success;
+                return exit;
             }
             if (entries.Count == 0) await io.Out.WriteLineAsync("no article has been replaced or deleted");
             foreach (var e in entries)

@@ -61,6 +61,14 @@ public sealed class HistoryCommandsTests
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("no article 'no/such/article'", unknown.Error);
         Assert.Equal(1, (await Run("history", "no/such/article")).ExitCode);
+        // --json gives a document to parse even then: no entries, the same exit code, the reason on stderr.
+        var none = await Run("history", "no/such/article", "--json");
+        Assert.Equal(1, none.ExitCode);
+        Assert.Empty(JsonDocument.Parse(none.Out).RootElement.GetProperty("entries").EnumerateArray());
+        Assert.Contains("no history", none.Error);
+        var unchanged = await Run("history", Seed, "--json");
+        Assert.Equal(0, unchanged.ExitCode);
+        Assert.Empty(JsonDocument.Parse(unchanged.Out).RootElement.GetProperty("entries").EnumerateArray());
 
         var never = await Run("restore", Seed);
         Assert.Equal(1, never.ExitCode);
