@@ -109,9 +109,11 @@ public static class ArticlesApi
         return (sb.ToString(), map);
     }
 
-    internal static async Task<IResult> CreateAsync(HttpRequest request, IndexHost host, WebOptions web, CancellationToken cancel)
+    internal static async Task<IResult> CreateAsync(HttpRequest request, IndexHost host, WebOptions web, IConfiguration configuration, CancellationToken cancel)
     {
-        if (request.HasFormContentType) return await UploadAsync(request, host, web, cancel);
+        // An add that finds the id taken by a concurrent add replaces it: the audit log then names who did.
+        var actor = HistoryApi.ActorOf(request.HttpContext, configuration);
+        if (request.HasFormContentType) return await UploadAsync(request, host, web, actor, cancel);
         var (body, problem) = await Json.ReadAsync<ArticleInput>(request, cancel);
         if (problem is not null) return problem;
         if (Validate(body!) is { } bad) return bad;
@@ -119,7 +121,7 @@ public static class ArticlesApi
         if (SearchIndex.Problem(ToArticle(id, body)) is { } refused) return Problems.BadRequest(refused);
         if (await host.Index.GetAsync(id, cancel) is not null)
             return Problems.Conflict($"an article with id '{id}' already exists: replace it with PUT {Prefix}{Uri.EscapeDataString(id)}, or give another id");
-        await host.Index.AddAsync(ToArticle(id, body), cancel);
+        await host.Index.AddAsync(ToArticle(id, body), actor, cancel);
         string link = Prefix + Uri.EscapeDataString(id);
         return TypedResults.Created(link, new WrittenDto(id, "added", link));
     }
@@ -128,7 +130,7 @@ public static class ArticlesApi
     /// A multipart upload: each file is written under its own name (directories stripped) to a fresh temporary
     /// folder and read by the importer's <see cref="ArticleReader"/>; every article that reads and is new is added.
     /// </summary>
-    internal static async Task<IResult> UploadAsync(HttpRequest request, IndexHost host, WebOptions web, CancellationToken cancel)
+    internal static async Task<IResult> UploadAsync(HttpRequest request, IndexHost host, WebOptions web, Actor actor, CancellationToken cancel)
     {
         // Refuse a body declared too large before reading any of it.
         if (request.ContentLength > web.MaxRequestBodyBytes) return TooLarge(request.ContentLength.Value, web);
@@ -183,7 +185,7 @@ public static class ArticlesApi
                             $"an article with id '{article.Id}' already exists: replace it with PUT {Prefix}{Uri.EscapeDataString(article.Id)}, or rename the file"));
                         continue;
                     }
-                    await host.Index.AddAsync(article, cancel);
+                    await host.Index.AddAsync(article, actor, cancel);
                     added.Add(new UploadedDto(article.Id, article.Title, Prefix + Uri.EscapeDataString(article.Id)));
                 }
             }
