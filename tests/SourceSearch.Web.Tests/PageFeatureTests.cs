@@ -95,6 +95,36 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
     }
 
     [Fact]
+    public async Task A_slow_answer_to_an_older_search_never_replaces_the_results_of_a_newer_one()
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = "en-US" });
+        // The first search's answer is held back until the second search has shown its results.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/search?*", async route =>
+        {
+            if (!route.Request.Url.Contains(Uri.EscapeDataString("金鸡湖"))) { await route.ContinueAsync(); return; }
+            await release.Task;
+            try { await route.ContinueAsync(); } catch (PlaywrightException) { } // the page gave up on it
+            answered.TrySetResult();
+        });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("金鸡湖")));
+        await page.FillAsync("#q", "思必驰");
+        await page.PressAsync("#q", "Enter");
+        await page.WaitForSelectorAsync(".hit");
+        string newer = await page.TextContentAsync("#results") ?? "";
+        Assert.Contains("思必", newer);
+
+        release.SetResult();
+        await answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Let anything the late answer would do run, then the page still shows the newer search.
+        await page.EvaluateAsync("() => new Promise(r => setTimeout(r, 300))");
+        Assert.Equal(newer, await page.TextContentAsync("#results"));
+        Assert.Equal("思必驰", await page.InputValueAsync("#q"));
+    }
+
+    [Fact]
     public async Task A_file_uploaded_through_the_form_opens_and_is_searchable_and_a_bad_file_is_an_inline_error()
     {
         await using var browser = await Browser.LaunchAsync();
@@ -106,6 +136,20 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         await page.ClickAsync("#add-form button[type=submit]");
         await page.WaitForSelectorAsync("#add-status .error");
 
+        // A chosen file brings its own title and metadata: the typed fields are disabled (not silently
+        // dropped) with a note, and enabled again when the file is cleared.
+        await page.FillAsync("#add-form input[name=title]", "typed title");
+        await page.SetInputFilesAsync("#add-form input[type=file]", new FilePayload { Name = "a.txt", MimeType = "text/plain", Buffer = "文字"u8.ToArray() });
+        foreach (var name in new[] { "title", "source", "date", "author" })
+            Assert.True(await page.IsDisabledAsync($"#add-form input[name={name}]"), name);
+        Assert.True(await page.IsDisabledAsync("#add-form textarea[name=text]"));
+        Assert.Contains("come from the file", await page.TextContentAsync("#file-note"));
+        await page.SetInputFilesAsync("#add-form input[type=file]", Array.Empty<FilePayload>());
+        Assert.True(await page.IsEnabledAsync("#add-form input[name=title]"));
+        Assert.Equal("typed title", await page.InputValueAsync("#add-form input[name=title]"));
+        Assert.Equal("", await page.TextContentAsync("#file-note"));
+        await page.FillAsync("#add-form input[name=title]", "");
+
         await page.SetInputFilesAsync("#add-form input[type=file]", new FilePayload
         {
             Name = "notes.exe", MimeType = "application/octet-stream", Buffer = [0x4d, 0x5a, 0x90, 0x00],
@@ -113,6 +157,7 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         await page.ClickAsync("#add-form button[type=submit]");
         await page.WaitForSelectorAsync("#add-status .error");
         Assert.Contains("notes.exe", await page.TextContentAsync("#add-status"));
+        await page.EvalOnSelectorAsync("#add-status .error", "e => e.classList.add('stale')");
 
         await page.SetInputFilesAsync("#add-form input[type=file]", new FilePayload
         {
@@ -120,7 +165,8 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
             Buffer = Encoding.UTF8.GetBytes("# 同里古镇的水巷\n\n同里古镇的水巷纵横交错，退思园建于清代。\n"),
         });
         await page.ClickAsync("#add-form button[type=submit]");
-        await page.WaitForURLAsync("**/articles/**");
+        await page.WaitForFunctionAsync("() => location.pathname.startsWith('/articles/') || document.querySelector('#add-status .error:not(.stale)')");
+        Assert.True(page.Url.Contains("/articles/"), await page.TextContentAsync("#add-status"));
         await page.WaitForSelectorAsync("#article-text .passage");
         Assert.Contains("退思园", await page.TextContentAsync("#article-text"));
 

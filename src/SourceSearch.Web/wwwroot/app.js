@@ -16,6 +16,7 @@ const texts = {
     from: "起", to: "止", filter: "筛选", clearFilters: "清除筛选", years: "年份", file: "或上传文件",
     needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
     backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
+    fileMeta: "上传文件时，标题、来源、日期和作者取自文件本身；要自己填写，请先清除所选文件。",
   },
   en: {
     brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", script: "Script",
@@ -31,6 +32,7 @@ const texts = {
     from: "From", to: "To", filter: "Filter", clearFilters: "Clear filters", years: "Years", file: "Or upload a file",
     needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
     backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
+    fileMeta: "With a file, the title, source, date and author come from the file itself; to type them, clear the chosen file first.",
   },
 };
 
@@ -82,7 +84,14 @@ async function problemText(response) {
 
 // ---- search ----
 
+// Each search gets a number and aborts the one before: a slow answer to an older query never
+// overwrites the results of a newer one.
+let searchSerial = 0, searchAbort = null;
+
 async function runSearch() {
+  const serial = ++searchSerial;
+  searchAbort?.abort();
+  const abort = searchAbort = new AbortController();
   const params = new URLSearchParams(location.search);
   const q = params.get("q") || "";
   const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
@@ -98,11 +107,22 @@ async function runSearch() {
   const script = currentScript();
   if (script !== "original") api.set("script", script);
   for (const f of ["source", "from", "to"]) if (params.get(f)) api.set(f, params.get(f));
-  let response;
-  try { response = await fetch(`/api/search?${api}`); }
-  catch (e) { status.textContent = t("error") + e.message; return; }
-  if (!response.ok) { status.replaceChildren(el("span", { class: "error", text: t("error") + await problemText(response) })); return; }
-  const data = await response.json();
+  const failed = (node) => { $("facets")?.replaceChildren(); status.replaceChildren(node); };
+  let data;
+  try {
+    const response = await fetch(`/api/search?${api}`, { signal: abort.signal });
+    if (serial !== searchSerial) return;
+    if (!response.ok) {
+      const problem = await problemText(response);
+      if (serial === searchSerial) failed(el("span", { class: "error", text: t("error") + problem }));
+      return;
+    }
+    data = await response.json();
+  } catch (e) {
+    if (serial === searchSerial) failed(el("span", { class: "error", text: t("error") + e.message }));
+    return;
+  }
+  if (serial !== searchSerial) return;
   status.textContent = data.total === 0 ? t("none") : t("results")(data.total, data.totalIsLowerBound, Math.round(data.took_ms));
   for (const n of data.notices) notices.append(el("li", { text: n }));
   if (data.total === 0) notices.append(el("li", { class: "help", text: t("noneHelp") }));
@@ -361,6 +381,14 @@ async function addArticle(form) {
   if (added.length === 1 && !written.failed?.length) { history.pushState(null, "", articleLink(added[0].id)); route(); }
 }
 
+// An upload is read by the importer, which takes the title and metadata from the file: the typed fields
+// would be silently dropped, so they are disabled (and left out of the form data) while a file is chosen.
+function fileChosen(form) {
+  const chosen = form.elements.file.files.length > 0;
+  for (const name of ["title", "source", "date", "author", "text"]) form.elements[name].disabled = chosen;
+  $("file-note").textContent = chosen ? t("fileMeta") : "";
+}
+
 // ---- wiring ----
 
 function setFilters(change) {
@@ -395,6 +423,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("ask-form").addEventListener("submit", (e) => { e.preventDefault(); if ($("question").value.trim()) ask($("question").value); });
   $("add-form").addEventListener("submit", (e) => { e.preventDefault(); addArticle(e.target); });
+  $("add-form").elements.file.addEventListener("change", () => fileChosen($("add-form")));
+  $("add-form").addEventListener("reset", () => setTimeout(() => fileChosen($("add-form"))));
   $("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("lang", lang); applyLanguage(); route(); });
   $("script").addEventListener("change", () => {
     const script = $("script").value;
