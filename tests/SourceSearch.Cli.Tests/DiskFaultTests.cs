@@ -144,4 +144,36 @@ public sealed class DiskFaultTests
         Assert.Contains("4 articles", check.Out);
         Assert.Equal(0, (await Run(index, "restore", "003_50eb1480be7b79c3")).ExitCode);
     }
+
+    [TmpFsFact]
+    public async Task A_read_only_index_with_changes_left_in_its_write_ahead_log_is_refused_with_what_to_do()
+    {
+        await using var disk = TmpFs.Mount("20m");
+        string index = Path.Combine(disk.Path, "index");
+        Assert.Equal(0, (await Run(index, "import", TestPaths.Corpus)).ExitCode);
+        // The files as a process killed after a commit leaves them: the last article only in the -wal file.
+        string copy = Path.Combine(disk.Path, "copy");
+        Directory.CreateDirectory(copy);
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(index, "sourcesearch.db")};Pooling=False"))
+        {
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA wal_autocheckpoint=0; UPDATE articles SET title = 'in the log only' WHERE id = '001_2a420e5ede1b9403';";
+            await cmd.ExecuteNonQueryAsync();
+            foreach (var file in Directory.GetFiles(index, "sourcesearch.db*"))
+                if (!file.EndsWith("-shm")) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+        Assert.True(new FileInfo(Path.Combine(copy, "sourcesearch.db-wal")).Length > 0);
+        disk.Remount("ro");
+
+        var search = await Run(copy, "search", "--json", "苏州");
+        Assert.Equal(2, search.ExitCode);
+        Assert.Contains("sourcesearch.db-wal", search.Error);
+        Assert.Contains("writable", search.Error);
+
+        disk.Remount("rw");
+        var check = await Run(copy, "check");
+        Assert.True(check.ExitCode == 0, check.Out + check.Error);
+        Assert.Contains("\"title\":\"in the log only\"", (await Run(copy, "export")).Out);
+    }
 }

@@ -56,6 +56,12 @@ public sealed partial class SearchIndex
         foreach (bool immutable in new[] { false, true })
         {
             if (immutable && FolderWritable(directory)) break;
+            // Immutable means SQLite ignores the write-ahead log: articles committed there (by a process that
+            // stopped before folding them into the database) would silently be missing from every search.
+            if (immutable && new FileInfo(path + "-wal") is { Exists: true, Length: > 0 } wal)
+                throw new IndexUnusableException(
+                    $"the index {path} has {wal.Length:N0} bytes of committed changes in {wal.Name} that can only be read with write access to " +
+                    $"{directory} (SQLite folds them in then): make the folder writable, start once (or run 'sourcesearch check'), then make it read-only again");
             var index = new SearchIndex(path, analyzer, readOnly: true, immutable);
             try
             {
