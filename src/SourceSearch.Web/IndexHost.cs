@@ -39,9 +39,17 @@ public sealed class IndexHost(IConfiguration configuration, WebOptions web, ISer
         {
             logger.LogWarning("no index yet: building {Index}/ from {Corpus}/ first", Directory, corpus);
             var index = await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
-            int added = await ImportAsync(index, corpus, cancel);
-            logger.LogWarning("indexed {Count} articles from {Corpus}/", added, corpus);
-            return index;
+            try
+            {
+                int added = await ImportAsync(index, corpus, cancel);
+                logger.LogWarning("indexed {Count} articles from {Corpus}/", added, corpus);
+                return index;
+            }
+            catch
+            {
+                index.Dispose(); // its pooled connections hold the file open
+                throw;
+            }
         }
         return await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
     }

@@ -23,10 +23,17 @@ public sealed partial class SearchIndex
             await using var cmd = Command(c, null, "VACUUM INTO $file", ("$file", Path.GetFullPath(file)));
             await cmd.ExecuteNonQueryAsync(cancel);
         }
-        catch (SqliteException e)
+        catch (SqliteException e) when (e.Message.Contains("already exists", StringComparison.Ordinal))
         {
+            // Someone else made the file after the check above: it is theirs, never deleted.
+            throw new IOException($"{file} already exists: give a new file name (a backup never overwrites)", e);
+        }
+        catch (Exception e) when (e is SqliteException or OperationCanceledException)
+        {
+            // A partial copy (disk full, cancelled) is no backup: remove it.
             try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw new IOException($"the backup to {file} failed: {e.Message}" + (e.SqliteErrorCode == 13 ? " (the disk is full)" : ""), e);
+            if (e is OperationCanceledException) throw;
+            throw new IOException($"the backup to {file} failed: {e.Message}" + (((SqliteException)e).SqliteErrorCode == 13 ? " (the disk is full)" : ""), e);
         }
     }
 }
