@@ -56,6 +56,12 @@ internal static class LoadBenchmark
                 await io.Error.WriteLineAsync("sourcesearch: --seconds must be above 0 (at most a day) and --clients from 1 to 1000");
                 return ExitCodes.UsageOrUnusable;
             }
+            if (parsed.GetValue(CliApp.IndexOption) is not null)
+            {
+                // It writes without pause: never into an index someone uses.
+                await io.Error.WriteLineAsync("sourcesearch: bench load always serves a fresh temporary index built from --corpus (removed afterwards); it does not take --index");
+                return ExitCodes.UsageOrUnusable;
+            }
             if (!Directory.Exists(options.Corpus))
             {
                 await io.Error.WriteLineAsync($"sourcesearch: the corpus folder {options.Corpus} does not exist (pass --corpus DIR)");
