@@ -192,16 +192,8 @@ public sealed class LlmFaultTests(LlmServer fx) : IClassFixture<LlmServer>
     [Fact]
     public async Task The_page_shows_the_notice_of_a_fallback_answer()
     {
-        const string chromium = "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), $"{chromium} is missing: run scripts/setup");
         fx.Llm.Default = Reply.Status(500);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "zh-CN" });
         await page.GotoAsync(fx.Server.BaseAddress.ToString());
         await page.FillAsync("#question", Question);

@@ -6,19 +6,11 @@ namespace SourceSearch.Web.Tests;
 /// <summary>The page in Debian's Chromium (installed by scripts/setup), driven by Playwright.</summary>
 public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
 {
-    private const string Chromium = "/usr/bin/chromium";
 
     [Fact]
     public async Task Search_renders_results_and_article_text_is_never_markup()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/setup (apt-get install chromium fonts-noto-cjk)");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1400 }, Locale = "zh-CN" });
         bool dialog = false;
         page.Dialog += (_, d) => { dialog = true; _ = d.DismissAsync(); };
@@ -33,8 +25,10 @@ public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
         await page.ClickAsync("#ask-form button");
         await page.WaitForSelectorAsync("#answer .citations li");
         Assert.True(await page.Locator("#answer a.cite").CountAsync() > 0);
+        await Screens.SaveAsync(page, "results-and-answer");
+        // The README's screenshot: SOURCESEARCH_SCREENSHOT=docs/screenshot.png ./test --filter PageTests
         if (Environment.GetEnvironmentVariable("SOURCESEARCH_SCREENSHOT") is { Length: > 0 } shot)
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.GetFullPath(shot, TestPaths.RepoRoot), FullPage = true });
 
         // An article whose title and text are markup shows them as text, in the results and in the article view.
         const string id = "xss/test #1";
@@ -59,13 +53,7 @@ public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
     [Fact]
     public async Task A_source_facet_filters_the_results_and_goes_into_the_URL()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "zh-CN" });
         await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("苏州")).ToString());
         await page.WaitForSelectorAsync(".hit");
@@ -89,13 +77,7 @@ public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
     [Fact]
     public async Task The_language_switch_changes_labels_and_the_add_form_adds_a_searchable_article()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US" });
         await page.GotoAsync(server.BaseAddress.ToString());
         Assert.Equal("Add an article", await page.TextContentAsync("#add-panel summary"));
