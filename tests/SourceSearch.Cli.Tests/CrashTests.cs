@@ -161,16 +161,24 @@ public sealed class CrashTests
         using (var p = CliRunner.Start("import", "--index", _index, "--userdict", UserDict, jsonl))
         try
         {
+            var stderr = new StringBuilder();
             var progress = Task.Run(async () =>
             {
                 while (await p.StandardError.ReadLineAsync() is { } line)
+                {
+                    lock (stderr) if (stderr.Length < 4000) stderr.AppendLine(line);
                     if (System.Text.RegularExpressions.Regex.Match(line, @"sourcesearch: (\d+) articles imported") is { Success: true } m)
                         Volatile.Write(ref reported, int.Parse(m.Groups[1].Value));
+                }
             });
             _ = p.StandardOutput.ReadToEndAsync();
             var deadline = DateTime.UtcNow.AddMinutes(4);
             while (DateTime.UtcNow < deadline && !p.HasExited && Volatile.Read(ref reported) < 3 * batch) await Task.Delay(20);
-            Assert.False(p.HasExited, "the import finished before it could be killed; make the input larger");
+            if (p.HasExited)
+            {
+                await progress;
+                Assert.Fail($"the import ended (exit {p.ExitCode}) before it could be killed (make the input larger if it succeeded): {stderr}");
+            }
             p.Kill(); // SIGKILL
             await p.WaitForExitAsync();
             await progress;
