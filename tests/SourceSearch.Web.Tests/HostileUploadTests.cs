@@ -90,7 +90,9 @@ public sealed class HostileUploadTests(WebServer server, Xunit.Abstractions.ITes
                       (chunked ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {total}\r\n") + "\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
 
-        using var answered = new CancellationTokenSource();
+        // Cancelled by the answer, or after two minutes: a server that stopped reading without answering
+        // must fail the test, not block the write forever.
+        using var answered = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var response = Task.Run(async () =>
         {
             var received = new MemoryStream();

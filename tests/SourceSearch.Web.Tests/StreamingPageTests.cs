@@ -12,7 +12,9 @@ public sealed class StreamingPageTests(LlmServer fx) : IClassFixture<LlmServer>
     [Fact]
     public async Task The_answer_streams_in_then_is_labelled_LLM_and_its_citation_opens_the_marked_passage()
     {
-        fx.Llm.Default = Reply.SlowStream(TimeSpan.FromMilliseconds(700), "据所给段落，", "苏州人工智能核心产业", "规模持续扩大[1]。");
+        // The rest of the answer is held back until the test has seen the first part on the page.
+        var rest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fx.Llm.Default = Reply.GatedStream(rest.Task, "据所给段落，", "苏州人工智能核心产业", "规模持续扩大[1]。");
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new() { Locale = "zh-CN" });
         await page.GotoAsync(fx.Server.BaseAddress.ToString());
@@ -23,6 +25,7 @@ public sealed class StreamingPageTests(LlmServer fx) : IClassFixture<LlmServer>
         await page.WaitForFunctionAsync("() => document.querySelector('#answer .answer-text')?.textContent.includes('据所给段落')");
         Assert.Equal(0, await page.Locator("#answer .label").CountAsync());
         Assert.DoesNotContain("规模持续扩大", await page.TextContentAsync("#answer"));
+        rest.SetResult();
 
         await page.WaitForSelectorAsync("#answer .label.llm");
         Assert.Contains("苏州人工智能核心产业规模持续扩大", await page.TextContentAsync("#answer .answer-text"));

@@ -139,6 +139,14 @@ public static class Reply
     /// <summary>Like <see cref="Stream"/>, with a pause before each chunk after the first: for watching an answer arrive.</summary>
     public static Func<HttpContext, Task> SlowStream(TimeSpan gap, params string[] deltas) => context => WriteStream(context, deltas, complete: true, gap);
 
+    /// <summary>Sends the first chunk, then the rest once <paramref name="gate"/> completes: for seeing an answer half-way, whatever the machine's speed.</summary>
+    public static Func<HttpContext, Task> GatedStream(Task gate, params string[] deltas) => async context =>
+    {
+        await WriteStream(context, deltas[..1], complete: false);
+        await gate.WaitAsync(context.RequestAborted);
+        await WriteStream(context, deltas[1..], complete: true, first: false);
+    };
+
     /// <summary>Sends some chunks and then drops the connection, with no finish and no [DONE].</summary>
     public static Func<HttpContext, Task> BrokenStream(params string[] deltas) => async context =>
     {
@@ -173,10 +181,13 @@ public static class Reply
         await reply(context);
     };
 
-    private static async Task WriteStream(HttpContext context, string[] deltas, bool complete, TimeSpan gap = default)
+    private static async Task WriteStream(HttpContext context, string[] deltas, bool complete, TimeSpan gap = default, bool first = true)
     {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "text/event-stream";
+        if (first)
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/event-stream";
+        }
         async Task Send(string data)
         {
             await context.Response.WriteAsync("data: " + data + "\n\n", context.RequestAborted);
@@ -185,7 +196,7 @@ public static class Reply
         for (int i = 0; i < deltas.Length; i++)
         {
             if (i > 0 && gap > TimeSpan.Zero) await Task.Delay(gap, context.RequestAborted);
-            await Send(Chunk(new { role = i == 0 ? "assistant" : null, content = deltas[i] }, null));
+            await Send(Chunk(new { role = i == 0 && first ? "assistant" : null, content = deltas[i] }, null));
         }
         if (!complete) return;
         await Send(Chunk(new { role = (string?)null, content = (string?)null }, "stop"));
