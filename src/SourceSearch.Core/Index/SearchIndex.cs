@@ -143,9 +143,9 @@ public sealed partial class SearchIndex : IDisposable
         CREATE VIRTUAL TABLE fts USING fts5(title, words, grams, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
         """;
 
-    internal async Task<SqliteConnection> ConnectAsync(CancellationToken cancel)
+    internal async Task<SqliteConnection> ConnectAsync(CancellationToken cancel, bool pooled = true)
     {
-        var c = new SqliteConnection(_connectionString);
+        var c = new SqliteConnection(pooled ? _connectionString : new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
         await c.OpenAsync(cancel);
         await ExecuteAsync(c, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancel);
         return c;
@@ -477,7 +477,10 @@ public sealed partial class SearchIndex : IDisposable
     public async Task<IReadOnlyList<string>> CheckAsync(CancellationToken cancel = default)
     {
         var problems = new List<string>();
-        await using var c = await ConnectAsync(cancel);
+        // A connection of its own: on a pooled one that read the FTS index before another connection changed it,
+        // PRAGMA integrity_check checks FTS5's stale cached structure and reports "malformed inverted index"
+        // for a sound index (SQLite 3.50; FTS5's own integrity-check, run as a write, refreshes it).
+        await using var c = await ConnectAsync(cancel, pooled: false);
         await using (var cmd = Command(c, null, "PRAGMA integrity_check"))
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
             while (await r.ReadAsync(cancel))

@@ -24,6 +24,25 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
         new Searcher(index, new SearchOptions()).SearchAsync(new SearchRequest(q, Size: size));
 
     [Fact]
+    public async Task Check_finds_a_sound_index_sound_while_another_process_writes_to_it()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        using var server = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        await server.AddBatchAsync(Seeds().ToList());
+        // Another process (a CLI import while the server runs): the same file through a path of another spelling,
+        // so its connections are not the server's pooled ones.
+        using var import = await SearchIndex.OpenAsync(Path.Combine(dir, "."), fx.Analyzer);
+        string seed = Seeds().First().Text;
+        for (int round = 0; round < 12; round++)
+        {
+            Assert.True((await Search(server, "苏州")).Total > 0); // the server's pooled connection reads the FTS index
+            await import.AddBatchAsync([.. Enumerable.Range(0, 40).Select(i => new Article($"import/{round}/{i}", "", $"第{round}轮 {i}。" + seed[(i * 37 % 2000)..]))]);
+            var problems = await server.CheckAsync();
+            Assert.True(problems.Count == 0, $"round {round}: " + string.Join("; ", problems));
+        }
+    }
+
+    [Fact]
     public async Task Stores_text_verbatim_with_passages_that_cover_it()
     {
         using var index = await NewIndexAsync(Seeds());
