@@ -67,7 +67,7 @@ public static class CliApp
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancel);
         }
-        catch (Exception e) when (e is OpenCcUnavailableException or DictionaryUnavailableException or Index.IndexUnusableException)
+        catch (Exception e) when (e is OpenCcUnavailableException or DictionaryUnavailableException or Index.IndexUnusableException or Web.SettingsException)
         {
             await stderr.WriteLineAsync($"sourcesearch: {e.Message}");
             return ExitCodes.UsageOrUnusable;

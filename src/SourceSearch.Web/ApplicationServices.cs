@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
@@ -9,6 +10,9 @@ using SourceSearch.Answer;
 using SourceSearch.Search;
 
 namespace SourceSearch.Web;
+
+/// <summary>A setting that cannot be used, with a message naming it: the app does not start.</summary>
+public sealed class SettingsException(string message) : Exception(message);
 
 /// <summary>Settings of the web host (section "Web").</summary>
 public sealed class WebOptions
@@ -23,6 +27,18 @@ public sealed class WebOptions
     public int AskPermitLimit { get; set; } = 30;
     /// <summary>The length of the ask rate limit's fixed window, in seconds.</summary>
     public int AskWindowSeconds { get; set; } = 60;
+    /// <summary>
+    /// Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, e.g. "127.0.0.1"). Empty (the default):
+    /// no forwarded header is believed. Set, the client address they forward is the one the ask limit, the write check and the
+    /// audit log see.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>The parsed <see cref="TrustedProxies"/>; throws with the bad entry named.</summary>
+    public IReadOnlyList<System.Net.IPAddress> TrustedProxyAddresses() =>
+        [.. (TrustedProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a =>
+            System.Net.IPAddress.TryParse(a, out var ip) ? ip
+            : throw new SettingsException($"the setting Web:TrustedProxies holds '{a}', which is not an IP address: give the proxies' addresses separated by commas"))];
 }
 
 public static class ApplicationServices
@@ -76,6 +92,15 @@ public static class ApplicationServices
             };
         });
         builder.Services.AddOpenApi();
+        var proxies = web.TrustedProxyAddresses();
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            // Only the configured proxies: ASP.NET Core would otherwise believe any loopback sender.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies) o.KnownProxies.Add(proxy);
+        });
         builder.Services.AddRateLimiter(o =>
         {
             // Per client address, a fixed window; over the limit the request is refused at once (no queue).
@@ -136,6 +161,7 @@ public static class ApplicationServices
     /// <summary>Security headers on every response, problem details for every error (never a stack trace), the page's static files.</summary>
     public static void UseApplicationPipeline(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<WebOptions>().TrustedProxies is { Length: > 0 }) app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

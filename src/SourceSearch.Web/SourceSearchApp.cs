@@ -20,7 +20,7 @@ public static class SourceSearchApp
         {
             app = await BuildAsync(args, cancel: cancel);
         }
-        catch (Exception e) when (e is Index.IndexUnusableException or Text.OpenCcUnavailableException or Text.DictionaryUnavailableException)
+        catch (Exception e) when (e is Index.IndexUnusableException or Text.OpenCcUnavailableException or Text.DictionaryUnavailableException or SettingsException)
         {
             await error.WriteLineAsync($"sourcesearch: {e.Message}");
             return 2;
