@@ -110,6 +110,9 @@ public sealed class DiskFaultTests
         {
             using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
             Assert.True(await TotalAsync(client, "蘇州") >= 3);
+            var (healthStatus, health) = await SendAsync(client.GetAsync("/healthz"));
+            Assert.Equal(HttpStatusCode.OK, healthStatus);
+            Assert.True(health.GetProperty("readOnly").GetBoolean());
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(client.GetAsync("/api/articles/001_2a420e5ede1b9403"))).Status);
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(client.PostAsJsonAsync("/api/ask", new { question = "思必驰是哪一年落户苏州工业园区的？" }))).Status);
 

@@ -28,6 +28,7 @@ public sealed class ApiTests(WebServer server) : IClassFixture<WebServer>
         var health = await GetJsonAsync("/healthz");
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.True(health.GetProperty("articles").GetInt64() >= 5);
+        Assert.False(health.GetProperty("readOnly").GetBoolean());
     }
 
     [Fact]
