@@ -109,14 +109,20 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
             try { await route.ContinueAsync(); } catch (PlaywrightException) { } // the page gave up on it
             answered.TrySetResult();
         });
-        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("金鸡湖")));
-        await page.FillAsync("#q", "思必驰");
-        await page.PressAsync("#q", "Enter");
-        await page.WaitForSelectorAsync(".hit");
-        string newer = await page.TextContentAsync("#results") ?? "";
-        Assert.Contains("思必", newer);
-
-        release.SetResult();
+        string newer;
+        try
+        {
+            await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("金鸡湖")));
+            await page.FillAsync("#q", "思必驰");
+            await page.PressAsync("#q", "Enter");
+            await page.WaitForSelectorAsync(".hit");
+            newer = await page.TextContentAsync("#results") ?? "";
+            Assert.Contains("思必", newer);
+        }
+        finally
+        {
+            release.TrySetResult(); // never leave the held answer waiting
+        }
         await answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
         // Let anything the late answer would do run, then the page still shows the newer search.
         await page.EvaluateAsync("() => new Promise(r => setTimeout(r, 300))");

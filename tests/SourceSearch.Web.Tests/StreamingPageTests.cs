@@ -17,15 +17,21 @@ public sealed class StreamingPageTests(LlmServer fx) : IClassFixture<LlmServer>
         fx.Llm.Default = Reply.GatedStream(rest.Task, "据所给段落，", "苏州人工智能核心产业", "规模持续扩大[1]。");
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new() { Locale = "zh-CN" });
-        await page.GotoAsync(fx.Server.BaseAddress.ToString());
-        await page.FillAsync("#question", Question);
-        await page.ClickAsync("#ask-form button");
+        try
+        {
+            await page.GotoAsync(fx.Server.BaseAddress.ToString());
+            await page.FillAsync("#question", Question);
+            await page.ClickAsync("#ask-form button");
 
-        // Part of the text is shown while the rest is still coming, before the answer is labelled.
-        await page.WaitForFunctionAsync("() => document.querySelector('#answer .answer-text')?.textContent.includes('据所给段落')");
-        Assert.Equal(0, await page.Locator("#answer .label").CountAsync());
-        Assert.DoesNotContain("规模持续扩大", await page.TextContentAsync("#answer"));
-        rest.SetResult();
+            // Part of the text is shown while the rest is still coming, before the answer is labelled.
+            await page.WaitForFunctionAsync("() => document.querySelector('#answer .answer-text')?.textContent.includes('据所给段落')");
+            Assert.Equal(0, await page.Locator("#answer .label").CountAsync());
+            Assert.DoesNotContain("规模持续扩大", await page.TextContentAsync("#answer"));
+        }
+        finally
+        {
+            rest.TrySetResult(); // a failed check leaves no reply waiting on the fake LLM
+        }
 
         await page.WaitForSelectorAsync("#answer .label.llm");
         Assert.Contains("苏州人工智能核心产业规模持续扩大", await page.TextContentAsync("#answer .answer-text"));
