@@ -82,7 +82,7 @@ internal static class BenchCommand
             }
             return ExitCodes.Success;
         });
-        var bench = new Command("bench", "Benchmarks (see README: Performance).");
+        var bench = new Command("bench", "Benchmarks: analysis (the analysis chain), index (bulk indexing), queries (latency, one client), web (GET /api/search, 8 clients), startup (first search after start), load (writes while searching); see README: Performance.");
         bench.Subcommands.Add(analysis);
         bench.Subcommands.Add(IndexBench(io));
         bench.Subcommands.Add(QueryBench(io));
