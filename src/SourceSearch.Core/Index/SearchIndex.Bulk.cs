@@ -111,9 +111,9 @@ public sealed partial class SearchIndex
         await using var c = await ConnectAsync(cancel);
         if (options.BulkLoad)
         {
-            // A 256 MB page cache (the b-trees being appended to stay in memory), and FTS5 merging only when 16
+            // A 128 MB page cache (the b-trees being appended to stay in memory), and FTS5 merging only when 16
             // segments pile up at a level instead of 4: the final 'optimize' merges everything once.
-            await ExecuteAsync(c, "PRAGMA cache_size=-262144;", cancel);
+            await ExecuteAsync(c, "PRAGMA cache_size=-131072;", cancel);
             await ExecuteAsync(c, "INSERT INTO fts(fts, rank) VALUES('automerge', 16);", cancel);
         }
         await using var statements = new Statements(c);

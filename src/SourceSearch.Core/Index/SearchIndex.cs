@@ -85,8 +85,12 @@ public sealed partial class SearchIndex : IDisposable
     private async Task InitializeAsync(bool allowMismatch, CancellationToken cancel)
     {
         await using var c = await ConnectAsync(cancel);
-        if (!IsReadOnly) await ExecuteAsync(c, "PRAGMA journal_mode=WAL;", cancel);
         bool fresh = await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", cancel) == 0;
+        // Pages freed by FTS5's merges (an 'optimize' after a bulk load frees a tenth of the file) can then be
+        // given back to the file system; only a new, still empty database takes it (before WAL mode writes its header).
+        if (fresh && !IsReadOnly && await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master", cancel) == 0)
+            await ExecuteAsync(c, "PRAGMA auto_vacuum=INCREMENTAL;", cancel);
+        if (!IsReadOnly) await ExecuteAsync(c, "PRAGMA journal_mode=WAL;", cancel);
         if (fresh)
         {
             await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
@@ -427,7 +431,7 @@ public sealed partial class SearchIndex : IDisposable
             await SetMetaAsync(c, tx, "schema_version", SchemaVersion.ToString(CultureInfo.InvariantCulture), cancel);
             await tx.CommitAsync(cancel);
         }
-        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize');", cancel);
+        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum;", cancel);
         return done;
     }
 
@@ -467,11 +471,11 @@ public sealed partial class SearchIndex : IDisposable
         return new StoredArticle(article, script, passages, versions);
     }
 
-    /// <summary>Merges FTS5's index segments (after a bulk load: smaller and faster to query).</summary>
+    /// <summary>Merges FTS5's index segments (after a bulk load: smaller and faster to query) and gives the pages freed back.</summary>
     public async Task OptimizeAsync(CancellationToken cancel = default)
     {
         await using var c = await ConnectAsync(cancel);
-        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA wal_checkpoint(TRUNCATE);", cancel);
+        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);", cancel);
     }
 
     /// <summary>Every article in the order they were first added (for export).</summary>
