@@ -474,8 +474,10 @@ public sealed partial class SearchIndex : IDisposable
     /// <summary>Merges FTS5's index segments (after a bulk load: smaller and faster to query) and gives the pages freed back.</summary>
     public async Task OptimizeAsync(CancellationToken cancel = default)
     {
+        ThrowIfReadOnly();
         await using var c = await ConnectAsync(cancel);
-        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);", cancel);
+        try { await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);", cancel); }
+        catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
     }
 
     /// <summary>Every article in the order they were first added (for export).</summary>
