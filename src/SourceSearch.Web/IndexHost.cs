@@ -56,16 +56,17 @@ public sealed class IndexHost(IConfiguration configuration, WebOptions web, ISer
 
     private async Task<int> ImportAsync(SearchIndex index, string corpus, CancellationToken cancel)
     {
-        var batch = new List<Article>();
-        int count = 0;
-        await foreach (var result in new ArticleReader().ReadAsync([corpus], cancel))
+        async IAsyncEnumerable<Article> Readable()
         {
-            if (result.Failure is { } f) { logger.LogWarning("{Path}: {Reason}", f.Path, f.Reason); continue; }
-            if (SearchIndex.Problem(result.Article!) is { } problem) { logger.LogWarning("article '{Id}': {Problem}", result.Article!.Id, problem); continue; }
-            batch.Add(result.Article!);
-            if (batch.Count >= 256) { count += (await index.AddBatchAsync(batch, cancel)).Count; batch.Clear(); }
+            await foreach (var result in new ArticleReader().ReadAsync([corpus], cancel))
+            {
+                if (result.Failure is { } f) { logger.LogWarning("{Path}: {Reason}", f.Path, f.Reason); continue; }
+                if (SearchIndex.Problem(result.Article!) is { } problem) { logger.LogWarning("article '{Id}': {Problem}", result.Article!.Id, problem); continue; }
+                yield return result.Article!;
+            }
         }
-        if (batch.Count > 0) count += (await index.AddBatchAsync(batch, cancel)).Count;
+        int count = 0;
+        await index.ImportAsync(Readable(), null, new ImportOptions(), done => { count += done.Count; return Task.CompletedTask; }, cancel);
         return count;
     }
 

@@ -175,7 +175,8 @@ public sealed partial class SearchIndex
         {
             await using var c = await ConnectAsync(cancel);
             await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
-            outcome = await WriteAsync(c, tx, prepared, change, cancel);
+            await using var statements = new Statements(c) { Transaction = tx };
+            outcome = await WriteAsync(statements, prepared, change, cancel);
             if (outcome == AddOutcome.Added)
             {
                 // Nothing was there to keep: the audit log still records who restored what.

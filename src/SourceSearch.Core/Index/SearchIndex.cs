@@ -85,8 +85,12 @@ public sealed partial class SearchIndex : IDisposable
     private async Task InitializeAsync(bool allowMismatch, CancellationToken cancel)
     {
         await using var c = await ConnectAsync(cancel);
-        if (!IsReadOnly) await ExecuteAsync(c, "PRAGMA journal_mode=WAL;", cancel);
         bool fresh = await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", cancel) == 0;
+        // Pages freed by FTS5's merges (an 'optimize' after a bulk load frees a tenth of the file) can then be
+        // given back to the file system; only a new, still empty database takes it (before WAL mode writes its header).
+        if (fresh && !IsReadOnly && await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master", cancel) == 0)
+            await ExecuteAsync(c, "PRAGMA auto_vacuum=INCREMENTAL;", cancel);
+        if (!IsReadOnly) await ExecuteAsync(c, "PRAGMA journal_mode=WAL;", cancel);
         if (fresh)
         {
             await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
@@ -191,8 +195,9 @@ public sealed partial class SearchIndex : IDisposable
         try
         {
             await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
+            await using var statements = new Statements(c) { Transaction = tx };
             for (int i = 0; i < prepared.Length; i++)
-                outcomes[i] = prepared[i] is { } p ? await WriteAsync(c, tx, p, change, cancel) : AddOutcome.Unchanged;
+                outcomes[i] = prepared[i] is { } p ? await WriteAsync(statements, p, change, cancel) : AddOutcome.Unchanged;
             await tx.CommitAsync(cancel);
         }
         catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
@@ -269,13 +274,44 @@ public sealed partial class SearchIndex : IDisposable
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32].ToLowerInvariant();
     }
 
-    private static async Task<AddOutcome> WriteAsync(SqliteConnection c, SqliteTransaction tx, PreparedArticle p, Change change, CancellationToken cancel)
+    /// <summary>
+    /// The write statements of one connection, prepared on first use and reused with their parameters
+    /// rebound: parsing the same INSERT for every article and passage cost as much as running it.
+    /// </summary>
+    private sealed class Statements(SqliteConnection connection) : IAsyncDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        public SqliteConnection Connection { get; } = connection;
+        public SqliteTransaction? Transaction { get; set; }
+
+        public SqliteCommand Get(string sql, params (string Name, object? Value)[] parameters)
+        {
+            if (!_commands.TryGetValue(sql, out var cmd))
+            {
+                cmd = Connection.CreateCommand();
+                cmd.CommandText = sql;
+                foreach (var (name, _) in parameters) cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+                _commands[sql] = cmd;
+            }
+            cmd.Transaction = Transaction;
+            foreach (var (name, value) in parameters) cmd.Parameters[name].Value = value ?? DBNull.Value;
+            return cmd;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var cmd in _commands.Values) await cmd.DisposeAsync();
+            _commands.Clear();
+        }
+    }
+
+    private static async Task<AddOutcome> WriteAsync(Statements s, PreparedArticle p, Change change, CancellationToken cancel)
     {
         var a = p.Article;
         long? doc = null;
         string? oldHash = null;
-        await using (var find = Command(c, tx, "SELECT doc, content_hash FROM articles WHERE id = $id", ("$id", a.Id)))
-        await using (var r = await find.ExecuteReaderAsync(cancel))
+        await using (var r = await s.Get("SELECT doc, content_hash FROM articles WHERE id = $id", ("$id", a.Id)).ExecuteReaderAsync(cancel))
             if (await r.ReadAsync(cancel)) { doc = r.GetInt64(0); oldHash = r.GetString(1); }
         if (oldHash == p.ContentHash) return AddOutcome.Unchanged;
 
@@ -288,54 +324,42 @@ public sealed partial class SearchIndex : IDisposable
         };
         if (doc is { } existing)
         {
-            await RecordOldVersionAsync(c, tx, existing, change, cancel);
-            await DeletePassagesAsync(c, tx, existing, cancel);
-            await using var update = Command(c, tx, """
+            await RecordOldVersionAsync(s.Connection, s.Transaction!, existing, change, cancel);
+            await DeletePassagesAsync(s, existing, cancel);
+            await s.Get("""
                 UPDATE articles SET title=$title, author=$author, date=$date, source=$source, url=$url, text=$text,
                     script=$script, date_key=$date_key, year=$year, content_hash=$content_hash, folded_hash=$folded_hash, updated=$updated
                 WHERE doc = $doc
-                """, [.. values, ("$doc", existing)]);
-            await update.ExecuteNonQueryAsync(cancel);
+                """, [.. values, ("$doc", existing)]).ExecuteNonQueryAsync(cancel);
         }
         else
         {
-            await using var insert = Command(c, tx, """
+            doc = (long)(await s.Get("""
                 INSERT INTO articles(id, title, author, date, source, url, text, script, date_key, year, content_hash, folded_hash, updated)
                 VALUES($id, $title, $author, $date, $source, $url, $text, $script, $date_key, $year, $content_hash, $folded_hash, $updated)
                 RETURNING doc
-                """, values);
-            doc = (long)(await insert.ExecuteScalarAsync(cancel))!;
+                """, values).ExecuteScalarAsync(cancel))!;
         }
-        await InsertPassagesAsync(c, tx, doc.Value, p.Passages, p.TitleTerms, p.Words, p.Grams, cancel);
+        await InsertPassagesAsync(s, doc.Value, p.Passages, p.TitleTerms, p.Words, p.Grams, cancel);
         return oldHash is null ? AddOutcome.Added : AddOutcome.Replaced;
     }
 
-    private static async Task InsertPassagesAsync(SqliteConnection c, SqliteTransaction tx, long doc, IReadOnlyList<Passage> passages,
+    private static async Task InsertPassagesAsync(Statements s, long doc, IReadOnlyList<Passage> passages,
         string titleTerms, string[] words, string[] grams, CancellationToken cancel)
     {
-        await using var passage = Command(c, tx, "INSERT INTO passages(doc, ord, start, end) VALUES($doc, $ord, $start, $end) RETURNING pid",
-            ("$doc", doc), ("$ord", 0), ("$start", 0), ("$end", 0));
-        await using var fts = Command(c, tx, "INSERT INTO fts(rowid, title, words, grams) VALUES($pid, $title, $words, $grams)",
-            ("$pid", 0L), ("$title", titleTerms), ("$words", ""), ("$grams", ""));
         for (int k = 0; k < passages.Count; k++)
         {
-            passage.Parameters["$ord"].Value = k;
-            passage.Parameters["$start"].Value = passages[k].Start;
-            passage.Parameters["$end"].Value = passages[k].End;
-            long pid = (long)(await passage.ExecuteScalarAsync(cancel))!;
-            fts.Parameters["$pid"].Value = pid;
-            fts.Parameters["$words"].Value = words[k];
-            fts.Parameters["$grams"].Value = grams[k];
-            await fts.ExecuteNonQueryAsync(cancel);
+            long pid = (long)(await s.Get("INSERT INTO passages(doc, ord, start, end) VALUES($doc, $ord, $start, $end) RETURNING pid",
+                ("$doc", doc), ("$ord", k), ("$start", passages[k].Start), ("$end", passages[k].End)).ExecuteScalarAsync(cancel))!;
+            await s.Get("INSERT INTO fts(rowid, title, words, grams) VALUES($pid, $title, $words, $grams)",
+                ("$pid", pid), ("$title", titleTerms), ("$words", words[k]), ("$grams", grams[k])).ExecuteNonQueryAsync(cancel);
         }
     }
 
-    private static async Task DeletePassagesAsync(SqliteConnection c, SqliteTransaction tx, long doc, CancellationToken cancel)
+    private static async Task DeletePassagesAsync(Statements s, long doc, CancellationToken cancel)
     {
-        await using var fts = Command(c, tx, "DELETE FROM fts WHERE rowid IN (SELECT pid FROM passages WHERE doc = $doc)", ("$doc", doc));
-        await fts.ExecuteNonQueryAsync(cancel);
-        await using var passages = Command(c, tx, "DELETE FROM passages WHERE doc = $doc", ("$doc", doc));
-        await passages.ExecuteNonQueryAsync(cancel);
+        await s.Get("DELETE FROM fts WHERE rowid IN (SELECT pid FROM passages WHERE doc = $doc)", ("$doc", doc)).ExecuteNonQueryAsync(cancel);
+        await s.Get("DELETE FROM passages WHERE doc = $doc", ("$doc", doc)).ExecuteNonQueryAsync(cancel);
     }
 
     /// <summary>Deletes an article (its last version kept in the history); false when there is none with that id.</summary>
@@ -351,7 +375,8 @@ public sealed partial class SearchIndex : IDisposable
             long? doc = await ScalarAsync<long?>(c, "SELECT doc FROM articles WHERE id = $id", cancel, tx, ("$id", id));
             if (doc is null) return false;
             await RecordOldVersionAsync(c, tx, doc.Value, NewChange("delete", actor), cancel);
-            await DeletePassagesAsync(c, tx, doc.Value, cancel);
+            await using (var statements = new Statements(c) { Transaction = tx })
+                await DeletePassagesAsync(statements, doc.Value, cancel);
             await using (var del = Command(c, tx, "DELETE FROM articles WHERE doc = $doc", ("$doc", doc.Value)))
                 await del.ExecuteNonQueryAsync(cancel);
             await tx.CommitAsync(cancel);
@@ -391,13 +416,13 @@ public sealed partial class SearchIndex : IDisposable
             Parallel.For(0, docs.Count, new ParallelOptions { CancellationToken = cancel }, i => prepared[i] = Prepare(docs[i].Article, ContentHash(docs[i].Article)));
             await using (var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel))
             {
+                await using var statements = new Statements(c) { Transaction = tx };
                 for (int i = 0; i < docs.Count; i++)
                 {
                     var p = prepared[i];
-                    await using (var upd = Command(c, tx, "UPDATE articles SET script=$script, folded_hash=$folded WHERE doc=$doc",
-                                     ("$script", p.Script.ToString()), ("$folded", p.FoldedHash), ("$doc", docs[i].Doc)))
-                        await upd.ExecuteNonQueryAsync(cancel);
-                    await InsertPassagesAsync(c, tx, docs[i].Doc, p.Passages, p.TitleTerms, p.Words, p.Grams, cancel);
+                    await statements.Get("UPDATE articles SET script=$script, folded_hash=$folded WHERE doc=$doc",
+                        ("$script", p.Script.ToString()), ("$folded", p.FoldedHash), ("$doc", docs[i].Doc)).ExecuteNonQueryAsync(cancel);
+                    await InsertPassagesAsync(statements, docs[i].Doc, p.Passages, p.TitleTerms, p.Words, p.Grams, cancel);
                 }
                 await tx.CommitAsync(cancel);
             }
@@ -411,7 +436,7 @@ public sealed partial class SearchIndex : IDisposable
             await SetMetaAsync(c, tx, "schema_version", SchemaVersion.ToString(CultureInfo.InvariantCulture), cancel);
             await tx.CommitAsync(cancel);
         }
-        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize');", cancel);
+        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum;", cancel);
         return done;
     }
 
@@ -451,11 +476,13 @@ public sealed partial class SearchIndex : IDisposable
         return new StoredArticle(article, script, passages, versions);
     }
 
-    /// <summary>Merges FTS5's index segments (after a bulk load: smaller and faster to query).</summary>
+    /// <summary>Merges FTS5's index segments (after a bulk load: smaller and faster to query) and gives the pages freed back.</summary>
     public async Task OptimizeAsync(CancellationToken cancel = default)
     {
+        ThrowIfReadOnly();
         await using var c = await ConnectAsync(cancel);
-        await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA wal_checkpoint(TRUNCATE);", cancel);
+        try { await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);", cancel); }
+        catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
     }
 
     /// <summary>Every article in the order they were first added (for export).</summary>
@@ -533,6 +560,7 @@ public sealed partial class SearchIndex : IDisposable
 
     public void Dispose()
     {
+        CloseReaders();
         using var c = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(c); // release the pooled connections (and their file handles) now
     }
@@ -554,54 +582,93 @@ public sealed partial class SearchIndex
     /// <summary>Passages matching an FTS5 expression, best first by BM25 with the given column weights.</summary>
     internal async Task<List<Candidate>> MatchAsync(string match, Filters filters, int limit, (double Title, double Words, double Grams) weights, CancellationToken cancel)
     {
-        var sql = new StringBuilder($"""
-            SELECT p.doc, p.start, p.end, bm25(fts, {F(weights.Title)}, {F(weights.Words)}, {F(weights.Grams)}) AS score
-            FROM fts JOIN passages p ON p.pid = fts.rowid
-            """);
+        string bm25 = $"bm25(fts, {F(weights.Title)}, {F(weights.Words)}, {F(weights.Grams)})";
         var parameters = new List<(string, object?)> { ("$match", match), ("$limit", limit) };
         bool joinArticles = filters.Source is not null || filters.Author is not null || filters.From is not null || filters.To is not null;
-        if (joinArticles) sql.Append(" JOIN articles a ON a.doc = p.doc");
-        sql.Append(" WHERE fts MATCH $match");
-        if (filters.Source is not null) { sql.Append(" AND a.source = $source"); parameters.Add(("$source", filters.Source)); }
-        if (filters.Author is not null) { sql.Append(" AND a.author = $author"); parameters.Add(("$author", filters.Author)); }
-        // A date filter keeps articles whose date falls in the range at the precision given (from:2024 keeps 2024-03).
-        if (filters.From is not null) { sql.Append(" AND a.date_key >= $from"); parameters.Add(("$from", filters.From)); }
-        if (filters.To is not null) { sql.Append(" AND substr(a.date_key, 1, length($to)) <= $to"); parameters.Add(("$to", filters.To)); }
-        sql.Append(" ORDER BY score LIMIT $limit");
+        string sql;
+        if (!joinArticles)
+        {
+            // Ranked over the FTS table alone, the passages joined for the best only: joined first,
+            // SQLite looked up the passage row of every match before sorting.
+            sql = $"""
+                SELECT p.doc, p.start, p.end, s.score
+                FROM (SELECT rowid, {bm25} AS score FROM fts WHERE fts MATCH $match ORDER BY score LIMIT $limit) s
+                JOIN passages p ON p.pid = s.rowid
+                ORDER BY s.score
+                """;
+        }
+        else
+        {
+            var b = new StringBuilder($"""
+                SELECT p.doc, p.start, p.end, {bm25} AS score
+                FROM fts JOIN passages p ON p.pid = fts.rowid JOIN articles a ON a.doc = p.doc
+                WHERE fts MATCH $match
+                """);
+            if (filters.Source is not null) { b.Append(" AND a.source = $source"); parameters.Add(("$source", filters.Source)); }
+            if (filters.Author is not null) { b.Append(" AND a.author = $author"); parameters.Add(("$author", filters.Author)); }
+            // A date filter keeps articles whose date falls in the range at the precision given (from:2024 keeps 2024-03).
+            if (filters.From is not null) { b.Append(" AND a.date_key >= $from"); parameters.Add(("$from", filters.From)); }
+            if (filters.To is not null) { b.Append(" AND substr(a.date_key, 1, length($to)) <= $to"); parameters.Add(("$to", filters.To)); }
+            b.Append(" ORDER BY score LIMIT $limit");
+            sql = b.ToString();
+        }
 
         var result = new List<Candidate>();
-        await using var c = await ConnectAsync(cancel);
-        await using var cmd = Command(c, null, sql.ToString(), [.. parameters]);
-        await using var r = await cmd.ExecuteReaderAsync(cancel);
-        while (await r.ReadAsync(cancel))
-            result.Add(new Candidate(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), -r.GetDouble(3)));
+        await ReadAsync(sql, [.. parameters], r => result.Add(new Candidate(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), -r.GetDouble(3))), ReadStage.Match, cancel);
         return result;
     }
 
     private static string F(double d) => d.ToString("0.###", CultureInfo.InvariantCulture);
+
+    // A list of row ids as one parameter (a JSON array), so the statement is prepared once whatever the count.
+    private static string IdList(IEnumerable<long> docs) => "[" + string.Join(',', docs.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 
     internal async Task<Dictionary<long, DocInfo>> DocsAsync(IEnumerable<long> docs, CancellationToken cancel)
     {
         var result = new Dictionary<long, DocInfo>();
         var ids = docs.Distinct().ToList();
         if (ids.Count == 0) return result;
-        await using var c = await ConnectAsync(cancel);
-        foreach (var chunk in ids.Chunk(500))
-        {
-            string list = string.Join(',', chunk.Select(d => d.ToString(CultureInfo.InvariantCulture)));
-            await using var cmd = Command(c, null, $"SELECT doc, id, title, author, date, source, url, script, folded_hash, year, date_key FROM articles WHERE doc IN ({list})");
-            await using var r = await cmd.ExecuteReaderAsync(cancel);
-            while (await r.ReadAsync(cancel))
-                result[r.GetInt64(0)] = new DocInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6),
-                    Enum.Parse<Script>(r.GetString(7)), r.GetString(8), r.IsDBNull(9) ? null : r.GetInt32(9), Str(r, 10));
-        }
+        await ReadAsync("SELECT doc, id, title, author, date, source, url, script, folded_hash, year, date_key FROM articles WHERE doc IN (SELECT value FROM json_each($docs))",
+            [("$docs", IdList(ids))],
+            r => result[r.GetInt64(0)] = new DocInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6),
+                Enum.Parse<Script>(r.GetString(7)), r.GetString(8), r.IsDBNull(9) ? null : r.GetInt32(9), Str(r, 10)), ReadStage.Docs, cancel);
         return result;
+    }
+
+    /// <summary>The texts of the given articles, read in one statement (those not already in <paramref name="into"/>).</summary>
+    internal async Task TextsAsync(IEnumerable<long> docs, Dictionary<long, string> into, CancellationToken cancel)
+    {
+        var wanted = docs.Where(d => !into.ContainsKey(d)).Distinct().ToList();
+        if (wanted.Count == 0) return;
+        await ReadAsync("SELECT doc, text FROM articles WHERE doc IN (SELECT value FROM json_each($docs))", [("$docs", IdList(wanted))],
+            r => into[r.GetInt64(0)] = r.GetString(1), ReadStage.Texts, cancel);
     }
 
     internal async Task<string> TextAsync(long doc, CancellationToken cancel)
     {
-        await using var c = await ConnectAsync(cancel);
-        return await ScalarAsync<string>(c, "SELECT text FROM articles WHERE doc = $doc", cancel, null, ("$doc", doc));
+        var one = new Dictionary<long, string>();
+        await TextsAsync([doc], one, cancel);
+        return one.GetValueOrDefault(doc)!;
+    }
+
+    /// <summary>Runs a query on a kept-open connection and hands each row to <paramref name="row"/>.</summary>
+    private async Task ReadAsync(string sql, (string, object?)[] parameters, Action<SqliteDataReader> row, ReadStage stage, CancellationToken cancel)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var reader = await RentReaderAsync(cancel);
+        try
+        {
+            var cmd = reader.Command(sql, parameters);
+            await using (var r = await cmd.ExecuteReaderAsync(cancel))
+                while (await r.ReadAsync(cancel)) row(r);
+        }
+        catch
+        {
+            reader.Dispose(); // not trusted again after a failure
+            throw;
+        }
+        Return(reader);
+        QueryProfile.Add(stage, started);
     }
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

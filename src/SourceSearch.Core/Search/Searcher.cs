@@ -48,8 +48,11 @@ public sealed class SearchOptions
 {
     public int MaxQueryLength { get; set; } = 2000;
     public int MaxPageSize { get; set; } = 100;
-    /// <summary>Passages fetched from FTS5 per query; the total is a lower bound past this.</summary>
-    public int CandidateLimit { get; set; } = 2000;
+    /// <summary>
+    /// Passages fetched from FTS5 per query; the total is a lower bound past this. 500, not more: every
+    /// candidate's article row is read (versions, facets), and retrieval quality on the eval sets is the same.
+    /// </summary>
+    public int CandidateLimit { get; set; } = 500;
     public double TitleWeight { get; set; } = 2.0;
     public double WordsWeight { get; set; } = 1.0;
     public double GramsWeight { get; set; } = 1.0;
@@ -147,12 +150,15 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             if (!textCache.TryGetValue(doc, out var t)) textCache[doc] = t = await index.TextAsync(doc, cancel);
             return t;
         }
+        // Texts are read in one statement for all the articles a step needs, not one by one.
+        Task Prefetch(IEnumerable<long> docs) => index.TextsAsync(docs, textCache, cancel);
 
         // Exact phrases: FTS5 matched their grams in a row; the folded passage (or title, for title:"…")
         // must contain the phrase itself. Each group of alternatives (a OR "b") needs one to hold.
         if (compiled.Phrases.Any(g => g.Any(a => a.Phrase is not null)))
         {
             var kept = new List<SearchIndex.Candidate>();
+            await Prefetch(candidates.Select(c => c.Doc));
             foreach (var c in candidates)
             {
                 string folded = Squash(Analyzer.FoldToString((await TextOf(c.Doc))[c.Start..c.End]));
@@ -174,7 +180,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         }
         var ranked = order.Select(doc => perDoc[doc].Best with { Score = perDoc[doc].Score }).OrderByDescending(c => c.Score).ToList();
         if (request.Sort == SortOrder.Relevance && compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
+        {
+            await Prefetch(ranked.Take(options.RerankDepth).Select(c => c.Doc));
             ranked = await RerankAsync(ranked, compiled.FoldedText, TextOf);
+        }
 
         // One hit per set of versions of the same article (the same text in another script).
         var best = new List<(SearchIndex.Candidate Candidate, SearchIndex.DocInfo Info, List<string> Others)>();
@@ -197,7 +206,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             ordered = best.OrderByDescending(b => b.Info.DateKey ?? "", StringComparer.Ordinal);
 
         var hits = new List<SearchHit>();
-        foreach (var (c, info, others) in ordered.Skip((page - 1) * size).Take(size))
+        var shownPage = ordered.Skip((page - 1) * size).Take(size).ToList();
+        await Prefetch(shownPage.Select(b => b.Candidate.Doc));
+        foreach (var (c, info, others) in shownPage)
         {
             string text = await TextOf(c.Doc);
             hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript));
@@ -275,9 +286,14 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             if (!texts.TryGetValue(doc, out var t)) texts[doc] = t = await index.TextAsync(doc, cancel);
             return t;
         }
-        if (compiled.FoldedText.Length > 1 && options.PhraseBoost > 0) ranked = await RerankAsync(ranked, compiled.FoldedText, TextOf);
+        if (compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
+        {
+            await index.TextsAsync(ranked.Take(options.RerankDepth).Select(c => c.Doc), texts, cancel);
+            ranked = await RerankAsync(ranked, compiled.FoldedText, TextOf);
+        }
 
         var top = ranked.Take(count).ToList();
+        await index.TextsAsync(top.Select(c => c.Doc), texts, cancel);
         var infos = await index.DocsAsync(top.Select(c => c.Doc), cancel);
         var hits = new List<PassageHit>();
         foreach (var c in top)

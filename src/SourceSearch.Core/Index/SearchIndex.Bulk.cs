@@ -1,0 +1,161 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using SourceSearch.Import;
+
+namespace SourceSearch.Index;
+
+/// <summary>How <see cref="SearchIndex.ImportAsync"/> loads many articles.</summary>
+public sealed record ImportOptions
+{
+    /// <summary>Threads analysing articles while one thread writes; 0 analyses on the writing thread.</summary>
+    public int AnalysisThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Articles per transaction. Each committed transaction stays whatever happens after it.</summary>
+    public int TransactionSize { get; init; } = 256;
+
+    /// <summary>
+    /// Loading much into an index nobody searches meanwhile: a large page cache for the writer, FTS5 merging
+    /// its segments less often while loading (its 'optimize' at the end merges them all).
+    /// </summary>
+    public bool BulkLoad { get; init; }
+}
+
+/// <summary>Many articles at a time: analysed on worker threads, written by one.</summary>
+public sealed partial class SearchIndex
+{
+    // Articles analysed together by one worker, in order; the writer takes the chunks in the order read.
+    private const int ChunkSize = 256;
+
+    private sealed record Chunk(Article[] Articles, PreparedArticle?[] Prepared);
+
+    /// <summary>
+    /// Adds or replaces every article (an unchanged one is skipped), in transactions of
+    /// <see cref="ImportOptions.TransactionSize"/>, calling <paramref name="committed"/> with the outcomes of
+    /// each transaction once it is committed. Articles must pass <see cref="Problem"/>.
+    /// </summary>
+    public async Task ImportAsync(IAsyncEnumerable<Article> articles, Actor? actor, ImportOptions options,
+        Func<IReadOnlyList<(Article Article, AddOutcome Outcome)>, Task>? committed = null, CancellationToken cancel = default)
+    {
+        ThrowIfReadOnly();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        int threads = Math.Max(0, options.AnalysisThreads);
+        var chunks = threads == 0 ? PrepareInline(articles, stop.Token) : PrepareOnWorkers(articles, threads, stop.Token);
+        try
+        {
+            await WriteChunksAsync(chunks, actor, options, committed, stop.Token);
+        }
+        catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
+        finally
+        {
+            await stop.CancelAsync(); // the workers stop reading when the writer stops early
+        }
+    }
+
+    private async IAsyncEnumerable<Chunk> PrepareInline(IAsyncEnumerable<Article> articles, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        await foreach (var list in InChunks(articles, cancel)) yield return await PrepareChunkAsync(list, cancel);
+    }
+
+    private async IAsyncEnumerable<Chunk> PrepareOnWorkers(IAsyncEnumerable<Article> articles, int threads, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        // Each chunk is analysed by a task of its own; the bounded channel holds them in reading order and
+        // keeps at most about `threads` chunks in analysis ahead of the writer (memory stays bounded).
+        var pending = Channel.CreateBounded<Task<Chunk>>(new BoundedChannelOptions(threads) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var list in InChunks(articles, cancel))
+                    await pending.Writer.WriteAsync(Task.Run(() => PrepareChunkAsync(list, cancel), cancel), cancel);
+                pending.Writer.Complete();
+            }
+            catch (Exception e) { pending.Writer.Complete(e); }
+        }, cancel);
+        await foreach (var task in pending.Reader.ReadAllAsync(cancel)) yield return await task;
+        await reading;
+    }
+
+    private static async IAsyncEnumerable<Article[]> InChunks(IAsyncEnumerable<Article> articles, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        var list = new List<Article>(ChunkSize);
+        await foreach (var a in articles.WithCancellation(cancel))
+        {
+            Validate(a);
+            list.Add(StoredText.Clean(a));
+            if (list.Count == ChunkSize) { yield return [.. list]; list.Clear(); }
+        }
+        if (list.Count > 0) yield return [.. list];
+    }
+
+    // Hashes, looks up what is stored (an unchanged article is not analysed again) and analyses the rest.
+    private async Task<Chunk> PrepareChunkAsync(Article[] list, CancellationToken cancel)
+    {
+        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        await ReadAsync("SELECT id, content_hash FROM articles WHERE id IN (SELECT value FROM json_each($ids))",
+            [("$ids", JsonSerializer.Serialize(list.Select(a => a.Id)))], r => stored[r.GetString(0)] = r.GetString(1), ReadStage.Docs, cancel);
+        var prepared = new PreparedArticle?[list.Length];
+        for (int i = 0; i < list.Length; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            string hash = ContentHash(list[i]);
+            if (stored.GetValueOrDefault(list[i].Id) != hash) prepared[i] = Prepare(list[i], hash);
+        }
+        return new Chunk(list, prepared);
+    }
+
+    private async Task WriteChunksAsync(IAsyncEnumerable<Chunk> chunks, Actor? actor, ImportOptions options,
+        Func<IReadOnlyList<(Article, AddOutcome)>, Task>? committed, CancellationToken cancel)
+    {
+        await using var c = await ConnectAsync(cancel);
+        if (options.BulkLoad)
+        {
+            // A 128 MB page cache (the b-trees being appended to stay in memory), and FTS5 merging only when 16
+            // segments pile up at a level instead of 4: the final 'optimize' merges everything once.
+            await ExecuteAsync(c, "PRAGMA cache_size=-131072;", cancel);
+            await ExecuteAsync(c, "INSERT INTO fts(fts, rank) VALUES('automerge', 16);", cancel);
+        }
+        await using var statements = new Statements(c);
+        var change = NewChange("replace", actor);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var outcomes = new List<(Article, AddOutcome)>();
+        SqliteTransaction? tx = null;
+        try
+        {
+            await foreach (var chunk in chunks.WithCancellation(cancel))
+                for (int i = 0; i < chunk.Articles.Length; i++)
+                {
+                    var a = chunk.Articles[i];
+                    tx ??= statements.Transaction = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
+                    // Seen unchanged by the worker, but this import changed it before: it must be written after all.
+                    var p = chunk.Prepared[i] ?? (written.Contains(a.Id) ? Prepare(a, ContentHash(a)) : null);
+                    var outcome = p is null ? AddOutcome.Unchanged : await WriteAsync(statements, p, change, cancel);
+                    if (outcome != AddOutcome.Unchanged) written.Add(a.Id);
+                    outcomes.Add((a, outcome));
+                    if (outcomes.Count >= options.TransactionSize) await CommitAsync();
+                }
+            if (outcomes.Count > 0) await CommitAsync();
+        }
+        finally
+        {
+            if (tx is not null) await tx.DisposeAsync(); // rolled back: nothing of an uncommitted transaction stays
+            if (options.BulkLoad)
+            {
+                try { await ExecuteAsync(c, "INSERT INTO fts(fts, rank) VALUES('automerge', 4);", CancellationToken.None); }
+                catch (SqliteException) { } // a disk that just filled up: the setting only tunes merging
+            }
+        }
+
+        async Task CommitAsync()
+        {
+            await tx!.CommitAsync(cancel);
+            await tx.DisposeAsync();
+            tx = null;
+            statements.Transaction = null;
+            var done = outcomes;
+            outcomes = [];
+            if (committed is not null) await committed(done);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace SourceSearch.Index;
+
+/// <summary>
+/// Connections kept open for searching, each with its statements prepared once. Opening a connection
+/// (even from the pool) runs its PRAGMAs again and every new command is parsed again: on a query of
+/// one or two milliseconds that was a good part of the time.
+/// </summary>
+public sealed partial class SearchIndex
+{
+    // More would only hold memory: searches beyond this many at once open and close their own.
+    private const int MaxIdleReaders = 16;
+
+    private readonly ConcurrentBag<Reader> _readers = [];
+    private volatile bool _disposed;
+
+    internal sealed class Reader(SqliteConnection connection) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        public SqliteConnection Connection { get; } = connection;
+
+        /// <summary>The command for <paramref name="sql"/>, prepared on first use and reused (its parameters rebound).</summary>
+        public SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+        {
+            if (!_commands.TryGetValue(sql, out var cmd))
+            {
+                cmd = Connection.CreateCommand();
+                cmd.CommandText = sql;
+                foreach (var (name, _) in parameters) cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+                _commands[sql] = cmd;
+            }
+            foreach (var (name, value) in parameters) cmd.Parameters[name].Value = value ?? DBNull.Value;
+            return cmd;
+        }
+
+        public void Dispose()
+        {
+            foreach (var cmd in _commands.Values) cmd.Dispose();
+            _commands.Clear();
+            Connection.Dispose();
+        }
+    }
+
+    internal async Task<Reader> RentReaderAsync(CancellationToken cancel)
+    {
+        if (_readers.TryTake(out var reader)) return reader;
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync(cancel);
+        // Memory-mapped reads: the pages come from the OS cache without a copy into SQLite's own.
+        await ExecuteAsync(c, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16000;", cancel);
+        return new Reader(c);
+    }
+
+    internal void Return(Reader reader)
+    {
+        if (_disposed || _readers.Count >= MaxIdleReaders) { reader.Dispose(); return; }
+        _readers.Add(reader);
+        if (_disposed && _readers.TryTake(out var late)) late.Dispose(); // disposed meanwhile
+    }
+
+    private void CloseReaders()
+    {
+        _disposed = true;
+        while (_readers.TryTake(out var reader)) reader.Dispose();
+    }
+}
