@@ -63,18 +63,37 @@ public sealed partial class SearchIndex
         // Each chunk is analysed by a task of its own; the bounded channel holds them in reading order and
         // keeps at most about `threads` chunks in analysis ahead of the writer (memory stays bounded).
         var pending = Channel.CreateBounded<Task<Chunk>>(new BoundedChannelOptions(threads) { SingleReader = true, SingleWriter = true });
+        using var local = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var started = new List<Task>();
         var reading = Task.Run(async () =>
         {
             try
             {
-                await foreach (var list in InChunks(articles, cancel))
-                    await pending.Writer.WriteAsync(Task.Run(() => PrepareChunkAsync(list, cancel), cancel), cancel);
+                await foreach (var list in InChunks(articles, local.Token))
+                {
+                    var analysis = Task.Run(() => PrepareChunkAsync(list, local.Token), local.Token);
+                    lock (started) started.Add(analysis);
+                    await pending.Writer.WriteAsync(analysis, local.Token);
+                }
                 pending.Writer.Complete();
             }
             catch (Exception e) { pending.Writer.Complete(e); }
-        }, cancel);
-        await foreach (var task in pending.Reader.ReadAllAsync(cancel)) yield return await task;
-        await reading;
+        }, local.Token);
+        try
+        {
+            await foreach (var task in pending.Reader.ReadAllAsync(local.Token)) yield return await task;
+            await reading;
+        }
+        finally
+        {
+            // Stopped early (the writer failed or was cancelled): nothing of this import may go on reading files
+            // or using the index after the import has returned.
+            await local.CancelAsync();
+            Task[] all;
+            lock (started) all = [.. started, reading];
+            try { await Task.WhenAll(all); }
+            catch (Exception) { } // their failures follow from the one the import is already throwing
+        }
     }
 
     private static async IAsyncEnumerable<Article[]> InChunks(IAsyncEnumerable<Article> articles, [EnumeratorCancellation] CancellationToken cancel)
@@ -82,6 +101,7 @@ public sealed partial class SearchIndex
         var list = new List<Article>(ChunkSize);
         await foreach (var a in articles.WithCancellation(cancel))
         {
+            cancel.ThrowIfCancellationRequested(); // a source that ignores the token stops here
             Validate(a);
             list.Add(StoredText.Clean(a));
             if (list.Count == ChunkSize) { yield return [.. list]; list.Clear(); }
@@ -108,7 +128,8 @@ public sealed partial class SearchIndex
     private async Task WriteChunksAsync(IAsyncEnumerable<Chunk> chunks, Actor? actor, ImportOptions options,
         Func<IReadOnlyList<(Article, AddOutcome)>, Task>? committed, CancellationToken cancel)
     {
-        await using var c = await ConnectAsync(cancel);
+        // Unpooled when bulk loading: its big page cache must not go back to the pool with the connection.
+        await using var c = await ConnectAsync(cancel, pooled: !options.BulkLoad);
         if (options.BulkLoad)
         {
             // A 128 MB page cache (the b-trees being appended to stay in memory), and FTS5 merging only when 16
