@@ -13,6 +13,10 @@ public sealed partial class SearchIndex
     // More would only hold memory: searches beyond this many at once open and close their own.
     private const int MaxIdleReaders = 16;
 
+    // Readers are pooled here, not in SqliteConnection's pool: their settings (mmap, cache) must not reach
+    // writers, and a reader closed is closed (its file handles go).
+    private string ReaderConnectionString => new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+
     private readonly ConcurrentBag<Reader> _readers = [];
     private volatile bool _disposed;
 
@@ -46,11 +50,20 @@ public sealed partial class SearchIndex
 
     internal async Task<Reader> RentReaderAsync(CancellationToken cancel)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_readers.TryTake(out var reader)) return reader;
-        var c = new SqliteConnection(_connectionString);
-        await c.OpenAsync(cancel);
-        // Memory-mapped reads: the pages come from the OS cache without a copy into SQLite's own.
-        await ExecuteAsync(c, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16000;", cancel);
+        var c = new SqliteConnection(ReaderConnectionString);
+        try
+        {
+            await c.OpenAsync(cancel);
+            // Memory-mapped reads: the pages come from the OS cache without a copy into SQLite's own.
+            await ExecuteAsync(c, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16000;", cancel);
+        }
+        catch
+        {
+            await c.DisposeAsync(); // a cancelled or failed open leaves no handle behind
+            throw;
+        }
         return new Reader(c);
     }
 

@@ -116,7 +116,14 @@ public sealed partial class SearchIndex : IDisposable
         if (analysis != Analyzer.Fingerprint)
             throw new IndexMismatchException(
                 $"the index {DatabasePath} was analysed differently ({Describe(analysis)}) from how queries are analysed now ({Describe(Analyzer.Fingerprint)}): run 'sourcesearch reindex' to bring it in step");
-        if (!IsReadOnly) await EnsureHistoryAsync(c, cancel);
+        if (!IsReadOnly)
+        {
+            await EnsureHistoryAsync(c, cancel);
+            // A bulk import killed before it could set FTS5's merging back (the setting is stored in the index)
+            // would leave every later write merging lazily.
+            if (await ScalarAsync<long>(c, "SELECT count(*) FROM fts_config WHERE k = 'automerge' AND v <> 4", cancel) > 0)
+                await ExecuteAsync(c, "INSERT INTO fts(fts, rank) VALUES('automerge', 4);", cancel);
+        }
     }
 
     private static string Describe(string? fingerprint) => fingerprint ?? "unknown";
@@ -149,9 +156,18 @@ public sealed partial class SearchIndex : IDisposable
 
     internal async Task<SqliteConnection> ConnectAsync(CancellationToken cancel, bool pooled = true)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var c = new SqliteConnection(pooled ? _connectionString : new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
-        await c.OpenAsync(cancel);
-        await ExecuteAsync(c, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancel);
+        try
+        {
+            await c.OpenAsync(cancel);
+            await ExecuteAsync(c, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", cancel);
+        }
+        catch
+        {
+            await c.DisposeAsync();
+            throw;
+        }
         return c;
     }
 
