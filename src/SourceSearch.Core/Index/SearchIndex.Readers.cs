@@ -4,9 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace SourceSearch.Index;
 
 /// <summary>
-/// Connections kept open for searching, each with its statements prepared once. Opening a connection
-/// (even from the pool) runs its PRAGMAs again and every new command is parsed again: on a query of
-/// one or two milliseconds that was a good part of the time.
+/// Connections kept open for searching, each with its statements prepared once (<see cref="Statements"/>).
+/// Opening a connection (even from the pool) runs its PRAGMAs again and every new command is parsed again:
+/// on a query of one or two milliseconds that was a good part of the time.
 /// </summary>
 public sealed partial class SearchIndex
 {
@@ -22,28 +22,16 @@ public sealed partial class SearchIndex
 
     internal sealed class Reader(SqliteConnection connection) : IDisposable
     {
-        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+        private readonly Statements _statements = new(connection);
 
         public SqliteConnection Connection { get; } = connection;
 
         /// <summary>The command for <paramref name="sql"/>, prepared on first use and reused (its parameters rebound).</summary>
-        public SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
-        {
-            if (!_commands.TryGetValue(sql, out var cmd))
-            {
-                cmd = Connection.CreateCommand();
-                cmd.CommandText = sql;
-                foreach (var (name, _) in parameters) cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
-                _commands[sql] = cmd;
-            }
-            foreach (var (name, value) in parameters) cmd.Parameters[name].Value = value ?? DBNull.Value;
-            return cmd;
-        }
+        public SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters) => _statements.Get(sql, parameters);
 
         public void Dispose()
         {
-            foreach (var cmd in _commands.Values) cmd.Dispose();
-            _commands.Clear();
+            _statements.Dispose();
             Connection.Dispose();
         }
     }

@@ -291,10 +291,11 @@ public sealed partial class SearchIndex : IDisposable
     }
 
     /// <summary>
-    /// The write statements of one connection, prepared on first use and reused with their parameters
-    /// rebound: parsing the same INSERT for every article and passage cost as much as running it.
+    /// The statements of one connection, prepared on first use and reused with their parameters rebound:
+    /// parsing the same INSERT for every article and passage cost as much as running it, and on a query of a
+    /// millisecond or two the parsing was a good part of the time. Writes and the kept-open search connections use it.
     /// </summary>
-    private sealed class Statements(SqliteConnection connection) : IAsyncDisposable
+    internal sealed class Statements(SqliteConnection connection) : IDisposable, IAsyncDisposable
     {
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
@@ -315,10 +316,16 @@ public sealed partial class SearchIndex : IDisposable
             return cmd;
         }
 
-        public async ValueTask DisposeAsync()
+        public void Dispose()
         {
-            foreach (var cmd in _commands.Values) await cmd.DisposeAsync();
+            foreach (var cmd in _commands.Values) cmd.Dispose();
             _commands.Clear();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 
