@@ -150,6 +150,10 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
             Assert.True(await page.IsDisabledAsync($"#add-form input[name={name}]"), name);
         Assert.True(await page.IsDisabledAsync("#add-form textarea[name=text]"));
         Assert.Contains("come from the file", await page.TextContentAsync("#file-note"));
+        await page.ClickAsync("#lang"); // the note follows the interface language
+        Assert.Contains("取自文件本身", await page.TextContentAsync("#file-note"));
+        await page.ClickAsync("#lang");
+        Assert.Contains("come from the file", await page.TextContentAsync("#file-note"));
         await page.SetInputFilesAsync("#add-form input[type=file]", Array.Empty<FilePayload>());
         Assert.True(await page.IsEnabledAsync("#add-form input[name=title]"));
         Assert.Equal("typed title", await page.InputValueAsync("#add-form input[name=title]"));

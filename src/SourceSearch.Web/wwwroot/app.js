@@ -57,6 +57,7 @@ function applyLanguage() {
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
   $("lang").textContent = lang === "zh" ? "English" : "中文";
+  if ($("add-form")) fileChosen($("add-form")); // the note about a chosen file, in the new language
 }
 
 // Links to an article: the id is percent-encoded as one path segment (ids may hold / # ? and spaces).
