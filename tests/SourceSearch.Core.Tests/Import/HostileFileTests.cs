@@ -163,18 +163,27 @@ public sealed class HostileFileMemoryTests : IDisposable
         Assert.True(allocated < 512L << 20, $"allocated {allocated:N0} bytes while refusing the bomb");
     }
 
+    /// <summary>Imports a PDF through a stand-in for pdftotext (the shell script given): why it failed, and what was allocated meanwhile.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private async Task<(string Reason, long AllocatedBytes)> ReadWithConverterAsync(string script)
+    {
+        string program = folder.Write("fake-pdftotext", script);
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        string pdf = folder.Write("hostile.pdf", "%PDF-1.4\n"u8.ToArray());
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var result = Assert.Single(await ImportFolder.ReadAsync(new ArticleReader { PdfToText = program }, pdf).WaitAsync(TimeSpan.FromMinutes(2)));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        return (Assert.IsType<string>(result.Failure?.Reason), allocated);
+    }
+
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task A_pdf_whose_text_never_ends_is_refused_and_the_converter_stopped()
     {
         // A stand-in for pdftotext that prints text without end, as it would for a PDF bomb.
-        string program = folder.Write("endless-pdftotext", "#!/bin/sh\nexec yes 很长很长的一行文字\n");
-        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        string pdf = folder.Write("bomb.pdf", "%PDF-1.4\n"u8.ToArray());
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        var result = Assert.Single(await ImportFolder.ReadAsync(new ArticleReader { PdfToText = program }, pdf).WaitAsync(TimeSpan.FromMinutes(2)));
-        Assert.Contains("bomb", result.Failure!.Reason);
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 1L << 30, "the text was read far past the limit");
+        var (reason, allocated) = await ReadWithConverterAsync("#!/bin/sh\nexec yes 很长很长的一行文字\n");
+        Assert.Contains("bomb", reason);
+        Assert.True(allocated < 1L << 30, "the text was read far past the limit");
         // The converter was stopped, not left writing into a pipe nobody reads.
         await Task.Delay(200);
         Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("yes"), p =>
@@ -189,15 +198,11 @@ public sealed class HostileFileMemoryTests : IDisposable
     public async Task A_converter_whose_error_output_is_huge_is_reported_by_its_first_line_with_bounded_memory()
     {
         // 300 MB on stderr, then a failure: the error output used to be read whole into memory.
-        string program = folder.Write("noisy-pdftotext", "#!/bin/sh\necho 'Syntax Error: broken xref' >&2\nyes 'Syntax Warning: more noise' | head -c 300000000 >&2\nexit 3\n");
-        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        string pdf = folder.Write("noisy.pdf", "%PDF-1.4\n"u8.ToArray());
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        var result = Assert.Single(await ImportFolder.ReadAsync(new ArticleReader { PdfToText = program }, pdf).WaitAsync(TimeSpan.FromMinutes(2)));
-        Assert.Contains("exit 3", result.Failure!.Reason);
-        Assert.Contains("Syntax Error: broken xref", result.Failure.Reason);
-        Assert.DoesNotContain("more noise", result.Failure.Reason);
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        var (reason, allocated) = await ReadWithConverterAsync(
+            "#!/bin/sh\necho 'Syntax Error: broken xref' >&2\nyes 'Syntax Warning: more noise' | head -c 300000000 >&2\nexit 3\n");
+        Assert.Contains("exit 3", reason);
+        Assert.Contains("Syntax Error: broken xref", reason);
+        Assert.DoesNotContain("more noise", reason);
         // Keeping it all would take 600 MB of UTF-16 and more in copies; draining reuses one small buffer.
         Assert.True(allocated < 100L << 20, $"allocated {allocated:N0} bytes");
     }
