@@ -215,7 +215,7 @@ internal static class BenchCommand
             object Stats(IEnumerable<double> ms)
             {
                 var sorted = ms.Order().ToArray();
-                double P(double p) => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)], 3);
+                double P(double p) => Percentile.Of(sorted, p, 3);
                 return new { count = sorted.Length, meanMs = Math.Round(sorted.DefaultIfEmpty().Average(), 3), p50Ms = P(0.50), p95Ms = P(0.95), p99Ms = P(0.99) };
             }
             var result = new

@@ -194,7 +194,7 @@ internal static class LoadBenchmark
         private static LatencyStats Stats(IEnumerable<double> values)
         {
             var sorted = values.Order().ToArray();
-            double P(double p) => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)], 2);
+            double P(double p) => Percentile.Of(sorted, p, 2);
             return new LatencyStats(sorted.Length, P(0.50), P(0.95), P(0.99), sorted.Length == 0 ? 0 : Math.Round(sorted[^1], 2));
         }
 

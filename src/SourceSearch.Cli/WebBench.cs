@@ -74,7 +74,7 @@ internal static class WebBench
                 }, cancel)));
                 double seconds = clock.Elapsed.TotalSeconds;
                 var sorted = times.Order().ToArray();
-                double P(double p) => Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)], 2);
+                double P(double p) => Percentile.Of(sorted, p, 2);
                 var result = new
                 {
                     clients = n,
