@@ -44,7 +44,8 @@ public sealed class CrashTests
             cmd.CommandText = "SELECT id, text FROM articles WHERE id LIKE $p || '%'";
             cmd.Parameters.AddWithValue("$p", idPrefix);
             await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync()) result[r.GetString(0)] = r.GetString(1);
+            // The index keeps texts as UTF-16 bytes.
+            while (await r.ReadAsync()) result[r.GetString(0)] = System.Text.Encoding.Unicode.GetString((byte[])r.GetValue(1));
         }
         catch (SqliteException) { } // not created yet, or busy: poll again
         return result;

@@ -145,6 +145,6 @@ public sealed class RestoreWindowTests(NoRestoreServer fixture) : IClassFixture<
         var entry = Assert.Single(doc.RootElement.GetProperty("versions").EnumerateArray());
         Assert.Equal("delete", entry.GetProperty("action").GetString());
         Assert.False(entry.GetProperty("restorable").GetBoolean());
-        Assert.Matches("^[0-9a-f]{32}$", entry.GetProperty("oldHash").GetString());
+        Assert.Matches("^[0-9a-f]{16}$", entry.GetProperty("oldHash").GetString());
     }
 }

@@ -112,15 +112,15 @@ public sealed partial class SearchIndex
     // Hashes, looks up what is stored (an unchanged article is not analysed again) and analyses the rest.
     private async Task<Chunk> PrepareChunkAsync(Article[] list, CancellationToken cancel)
     {
-        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         await ReadAsync("SELECT id, content_hash FROM articles WHERE id IN (SELECT value FROM json_each($ids))",
-            [("$ids", JsonSerializer.Serialize(list.Select(a => a.Id)))], r => stored[r.GetString(0)] = r.GetString(1), ReadStage.Docs, cancel);
+            [("$ids", JsonSerializer.Serialize(list.Select(a => a.Id)))], r => stored[r.GetString(0)] = r.GetInt64(1), ReadStage.Docs, cancel);
         var prepared = new PreparedArticle?[list.Length];
         for (int i = 0; i < list.Length; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            string hash = ContentHash(list[i]);
-            if (stored.GetValueOrDefault(list[i].Id) != hash) prepared[i] = Prepare(list[i], hash);
+            long hash = ContentHash(list[i]);
+            if (!stored.TryGetValue(list[i].Id, out long old) || old != hash) prepared[i] = Prepare(list[i], hash);
         }
         return new Chunk(list, prepared);
     }

@@ -92,7 +92,7 @@ public sealed partial class SearchIndex
         await using (var insert = Command(c, tx, """
             INSERT INTO history(id, version, action, at, who, address, old_hash, title, author, date, source, url, text)
             SELECT a.id, COALESCE((SELECT max(version) FROM history h WHERE h.id = a.id), 0) + 1, $action, $at, $who, $address,
-                   a.content_hash, a.title, a.author, a.date, a.source, a.url, a.text
+                   printf('%016x', a.content_hash), a.title, a.author, a.date, a.source, a.url, a.text
             FROM articles a WHERE a.doc = $doc
             """, ("$action", change.Action), ("$at", Stamp(change.At)), ("$who", change.Actor.Who), ("$address", change.Actor.Address), ("$doc", doc)))
             await insert.ExecuteNonQueryAsync(cancel);
@@ -128,7 +128,7 @@ public sealed partial class SearchIndex
         {
             var at = DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
             Article? old = r.IsDBNull(8) ? null
-                : new Article(r.GetString(0), Str(r, 7) ?? "", r.GetString(8), Str(r, 9), Str(r, 10), Str(r, 11), Str(r, 12));
+                : new Article(r.GetString(0), Str(r, 7) ?? "", TextColumn.Read(r, 8), Str(r, 9), Str(r, 10), Str(r, 11), Str(r, 12));
             result.Add(new HistoryEntry(r.GetString(0), r.GetInt32(1), r.GetString(2), at, r.GetString(4), Str(r, 5), Str(r, 6), old,
                 old is not null && days > 0 && at >= cutoff));
         }

@@ -59,3 +59,20 @@ public static class StoredText
         return -1;
     }
 }
+
+/// <summary>
+/// How an article's text sits in its row: UTF-16 bytes in a BLOB. Chinese takes two bytes a character
+/// instead of UTF-8's three (the text is most of a row), and the bytes are the string's own, so offsets
+/// in UTF-16 units need no conversion. Rows written as TEXT (the audit log of older indexes) read as well.
+/// </summary>
+internal static class TextColumn
+{
+    public static byte[] Encode(string text) => System.Text.Encoding.Unicode.GetBytes(text);
+
+    public static string Read(Microsoft.Data.Sqlite.SqliteDataReader r, int ordinal) => r.GetValue(ordinal) switch
+    {
+        byte[] bytes => System.Text.Encoding.Unicode.GetString(bytes),
+        string s => s,
+        var other => throw new InvalidDataException($"a stored text is {other.GetType().Name}, not text"),
+    };
+}

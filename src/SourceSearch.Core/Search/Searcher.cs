@@ -187,7 +187,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
         // One hit per set of versions of the same article (the same text in another script).
         var best = new List<(SearchIndex.Candidate Candidate, SearchIndex.DocInfo Info, List<string> Others)>();
-        var byFolded = new Dictionary<string, int>();
+        var byFolded = new Dictionary<long, int>();
         foreach (var c in ranked)
         {
             if (!infos.TryGetValue(c.Doc, out var info)) continue;

@@ -48,7 +48,7 @@ public sealed class HistoryTests(AnalysisFixture fx)
         Assert.All(log, e => Assert.InRange(e.At, before, DateTimeOffset.UtcNow.AddSeconds(1)));
         Assert.Equal(first, log[0].Old);
         Assert.Equal("香蕉很好吃。", log[1].Old!.Text);
-        Assert.All(log, e => Assert.Matches("^[0-9a-f]{32}$", e.OldHash!));
+        Assert.All(log, e => Assert.Matches("^[0-9a-f]{16}$", e.OldHash!));
         Assert.NotEqual(log[0].OldHash, log[1].OldHash);
         Assert.All(log, e => Assert.True(e.Restorable));
 

@@ -180,19 +180,135 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
         Assert.Contains(SearchIndex.PathIn(dir), e.Message);
     }
 
-    [Fact]
-    public async Task Check_finds_damage_to_the_index()
+    [Theory]
+    [InlineData("DELETE FROM fts WHERE rowid = (SELECT min(doc) FROM articles)", "missing from the full-text index")]
+    [InlineData("UPDATE articles SET passages = x'ff' WHERE doc = (SELECT min(doc) FROM articles)", "unreadable passage list")]
+    [InlineData("UPDATE articles SET passages = x'00ffff03' WHERE doc = (SELECT min(doc) FROM articles)", "unreadable passage list")]
+    [InlineData("DELETE FROM articles WHERE doc = (SELECT min(doc) FROM articles)", "belong to no article")]
+    public async Task Check_finds_damage_to_the_index(string damage, string reported)
     {
         string dir = TestPaths.NewTempDirectory();
-        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer)) await index.AddBatchAsync(Seeds().ToList());
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer))
+        {
+            await index.AddBatchAsync(Seeds().ToList());
+            Assert.Empty(await index.CheckAsync());
+        }
         await using (var c = new SqliteConnection($"Data Source={SearchIndex.PathIn(dir)};Pooling=False"))
         {
             await c.OpenAsync();
             var cmd = c.CreateCommand();
-            cmd.CommandText = "DELETE FROM passages WHERE doc = (SELECT min(doc) FROM articles)";
-            await cmd.ExecuteNonQueryAsync();
+            cmd.CommandText = damage;
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
         }
         using var reopened = await SearchIndex.OpenAsync(dir, fx.Analyzer);
-        Assert.Contains(await reopened.CheckAsync(), p => p.Contains("no passages"));
+        Assert.Contains(await reopened.CheckAsync(), p => p.Contains(reported));
+        // Searching a damaged index still answers (the broken rows are left out, not thrown).
+        Assert.NotEmpty((await Search(reopened, "苏州")).Hits);
+    }
+
+    [Fact]
+    public async Task Replacing_and_deleting_keep_every_passage_row_owned_by_its_article()
+    {
+        // Row ids of FTS5 rows are the article's doc plus the passage's ordinal: a replace with more or fewer
+        // passages moves the article, a delete frees its rows, and none may be left behind or shared.
+        string dir = TestPaths.NewTempDirectory();
+        using var index = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        var seeds = Seeds().ToList();
+        await index.AddBatchAsync(seeds);
+        var longest = seeds.OrderByDescending(s => s.Text.Length).First();
+        int before = (await index.GetAsync(seeds.OrderBy(s => s.Text.Length).First().Id))!.Passages.Count;
+        var shortest = seeds.OrderBy(s => s.Text.Length).First();
+        await index.AddAsync(longest with { Text = "只剩一句：潮汐发电站建在海湾。" });
+        await index.AddAsync(shortest with { Text = string.Join("\n\n", Enumerable.Repeat(shortest.Text, 6)) });
+        Assert.True(await index.DeleteAsync(seeds[2].Id == longest.Id || seeds[2].Id == shortest.Id ? seeds[3].Id : seeds[2].Id));
+        await index.AddAsync(new Article("late", "后来", "最后加入的一篇，讲潮汐发电。"));
+        Assert.Empty(await index.CheckAsync());
+
+        Assert.Equal(new[] { "late", longest.Id }.Order(StringComparer.Ordinal), (await Search(index, "潮汐发电")).Hits.Select(h => h.Id).Order(StringComparer.Ordinal));
+        var grown = (await index.GetAsync(shortest.Id))!;
+        Assert.True(grown.Passages.Count > before);
+        Assert.Equal(string.Join("\n\n", Enumerable.Repeat(shortest.Text, 6)), grown.Article.Text);
+        Assert.Equal(["只剩一句：潮汐发电站建在海湾。"], (await index.GetAsync(longest.Id))!.Passages.Select(p => "只剩一句：潮汐发电站建在海湾。"[p.Start..p.End]));
+    }
+
+    [Fact]
+    public async Task An_index_of_schema_1_is_refused_until_reindex_brings_it_to_the_current_schema()
+    {
+        // Schema 1 (sessions before the compact rows): hex hashes, text as TEXT, a passages table.
+        string dir = TestPaths.NewTempDirectory();
+        await using (var c = new SqliteConnection($"Data Source={SearchIndex.PathIn(dir)};Pooling=False"))
+        {
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = """
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                INSERT INTO meta VALUES('schema_version', '1'), ('analysis', 'old'), ('created', '2026-11-01T00:00:00Z');
+                CREATE TABLE articles(doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, author TEXT, date TEXT,
+                    source TEXT, url TEXT, text TEXT NOT NULL, script TEXT NOT NULL, date_key TEXT, year INTEGER,
+                    content_hash TEXT NOT NULL, folded_hash TEXT NOT NULL, updated TEXT NOT NULL);
+                CREATE INDEX articles_folded ON articles(folded_hash);
+                CREATE INDEX articles_date ON articles(date_key);
+                CREATE TABLE passages(pid INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES articles(doc) ON DELETE CASCADE,
+                    ord INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL);
+                CREATE INDEX passages_doc ON passages(doc, ord);
+                CREATE VIRTUAL TABLE fts USING fts5(title, words, grams, content='', contentless_delete=1);
+                INSERT INTO articles VALUES(1, 'a', '思必驰', '俞凯', '2019-05', '新闻', NULL, '俞凯创立了思必驰。𠀀字在此。', 'Simplified', '2019-05', 2019, 'aa', 'bb', '2026-11-01');
+                INSERT INTO articles VALUES(2, 'b', '潮汐', NULL, NULL, NULL, NULL, '潮汐发电站建在海湾。', 'Simplified', NULL, NULL, 'cc', 'dd', '2026-11-01');
+                INSERT INTO passages VALUES(1, 1, 0, 0, 15), (2, 2, 0, 0, 10);
+                INSERT INTO fts(rowid, title, words, grams) VALUES(1, 'x', 'y', 'z'), (2, 'x', 'y', 'z');
+                CREATE TABLE history(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, version INTEGER NOT NULL, action TEXT NOT NULL,
+                    at TEXT NOT NULL, who TEXT NOT NULL, address TEXT, old_hash TEXT, title TEXT, author TEXT, date TEXT, source TEXT, url TEXT, text TEXT);
+                CREATE UNIQUE INDEX history_id ON history(id, version);
+                CREATE INDEX history_kept ON history(at) WHERE text IS NOT NULL;
+                INSERT INTO history(id, version, action, at, who, old_hash, title, text) VALUES('b', 1, 'replace', '2099-01-01T00:00:00.0000000Z', 'ann', 'ee', '旧题', '旧的正文');
+                """;
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var e = await Assert.ThrowsAsync<IndexMismatchException>(() => SearchIndex.OpenAsync(dir, fx.Analyzer));
+        Assert.Contains("schema version 1", e.Message);
+        Assert.Contains("sourcesearch reindex", e.Message);
+
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer, allowMismatch: true))
+            Assert.Equal(2, await index.ReindexAsync());
+        using var again = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        Assert.Empty(await again.CheckAsync());
+        var a = (await again.GetAsync("a"))!;
+        Assert.Equal(new Article("a", "思必驰", "俞凯创立了思必驰。𠀀字在此。", "俞凯", "2019-05", "新闻", null), a.Article);
+        Assert.Equal("a", Assert.Single((await Search(again, "思必驰")).Hits).Id);
+        Assert.Equal("b", Assert.Single((await Search(again, "潮汐")).Hits).Id);
+        // The audit log of schema 1 is kept, its TEXT content still restorable.
+        var old = Assert.Single(await again.HistoryAsync("b"));
+        Assert.Equal("旧的正文", old.Old!.Text);
+        Assert.Equal(RestoreStatus.Restored, (await again.RestoreAsync("b")).Status);
+        Assert.Equal("旧的正文", (await again.GetAsync("b"))!.Article.Text);
+        Assert.Matches("^[0-9a-f]{16}$", (await again.HistoryAsync("b"))[^1].OldHash!);
+    }
+
+    [Fact]
+    public async Task A_reindex_cut_short_is_finished_by_running_it_again()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        var seeds = Seeds().ToList();
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer))
+        {
+            await index.AddBatchAsync(seeds);
+            using var cut = new CancellationTokenSource();
+            // Cancelled once the rebuild has started writing: the old rows are still in articles_old.
+            var progress = new SynchronousProgress(_ => cut.Cancel());
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => index.ReindexAsync(batchSize: 2, progress: progress, cancel: cut.Token));
+        }
+        await Assert.ThrowsAsync<IndexMismatchException>(() => SearchIndex.OpenAsync(dir, fx.Analyzer));
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer, allowMismatch: true))
+            Assert.Equal(seeds.Count, await index.ReindexAsync());
+        using var again = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        Assert.Empty(await again.CheckAsync());
+        Assert.Equal(seeds.Count, await again.CountAsync());
+        foreach (var seed in seeds) Assert.Equal(seed.Text, (await again.GetAsync(seed.Id))!.Article.Text);
+    }
+
+    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 }
