@@ -155,8 +155,11 @@ public sealed partial class SearchIndex : IDisposable
         CREATE INDEX articles_date ON articles(date_key) WHERE date_key IS NOT NULL;
         """;
 
+    // A passage's words and grams in one column, `body`, the first: FTS5 marks every column but the first
+    // with two bytes in each posting, and a word that is also a gram (most two-character words) is then one
+    // posting, not two. Words and grams weighed the same in BM25 before, so one column ranks alike.
     private const string FtsTable = $"""
-        CREATE VIRTUAL TABLE fts USING fts5(title, words, grams, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
+        CREATE VIRTUAL TABLE fts USING fts5(body, title, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
         """;
 
     internal async Task<SqliteConnection> ConnectAsync(CancellationToken cancel, bool pooled = true)
@@ -239,7 +242,7 @@ public sealed partial class SearchIndex : IDisposable
 
     private sealed record PreparedArticle(
         Article Article, long ContentHash, long FoldedHash, Script Script, string TitleTerms,
-        IReadOnlyList<Passage> Passages, string[] Words, string[] Grams);
+        IReadOnlyList<Passage> Passages, string[] Body);
 
     private static async Task<Dictionary<string, long>> StoredHashesAsync(SqliteConnection c, IEnumerable<string> ids, CancellationToken cancel)
     {
@@ -274,8 +277,12 @@ public sealed partial class SearchIndex : IDisposable
         // Title words first, then its grams, so a phrase of grams is consecutive in the title column too.
         var titleTokens = Analyzer.Analyze(a.Title ?? "");
         string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type != TokenType.Bigram).Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
+        // A passage's grams first, then its words (see FtsTable): each kind stays in a row for phrase matching.
+        var body = new string[passages.Count];
+        for (int k = 0; k < body.Length; k++)
+            body[k] = grams[k].Length == 0 ? words[k].ToString() : words[k].Length == 0 ? grams[k].ToString() : grams[k].Append(' ').Append(words[k]).ToString();
         return new PreparedArticle(a, contentHash, FoldedHash(Analyzer.FoldCharacters(a.Text)), Analyzer.DetectScript(a.Text), titleTerms,
-            passages, words.Select(w => w.ToString()).ToArray(), grams.Select(g => g.ToString()).ToArray());
+            passages, body);
     }
 
     // 64 bits of SHA-256: a changed article mistaken for unchanged, or two different texts taken for versions of
@@ -369,7 +376,7 @@ public sealed partial class SearchIndex : IDisposable
             ("$content_hash", p.ContentHash), ("$folded_hash", p.FoldedHash), ("$date_key", dateKey), ("$year", year),
             ("$title", a.Title ?? ""), ("$author", a.Author), ("$date", a.Date), ("$source", a.Source), ("$url", a.Url),
             ("$text", TextColumn.Encode(a.Text))).ExecuteNonQueryAsync(cancel);
-        await InsertFtsRowsAsync(s, doc, p.TitleTerms, p.Words, p.Grams, cancel);
+        await InsertFtsRowsAsync(s, doc, p.TitleTerms, p.Body, cancel);
         s.NextDoc = doc + p.Passages.Count;
         return old is null ? AddOutcome.Added : AddOutcome.Replaced;
     }
@@ -394,11 +401,11 @@ public sealed partial class SearchIndex : IDisposable
         return (s.NextDoc = await r.ReadAsync(cancel) ? r.GetInt64(0) + PassageCount(r, 1, 2) : 1).Value;
     }
 
-    private static async Task InsertFtsRowsAsync(Statements s, long doc, string titleTerms, string[] words, string[] grams, CancellationToken cancel)
+    private static async Task InsertFtsRowsAsync(Statements s, long doc, string titleTerms, string[] body, CancellationToken cancel)
     {
-        for (int k = 0; k < words.Length; k++)
-            await s.Get("INSERT INTO fts(rowid, title, words, grams) VALUES($pid, $title, $words, $grams)",
-                ("$pid", doc + k), ("$title", titleTerms), ("$words", words[k]), ("$grams", grams[k])).ExecuteNonQueryAsync(cancel);
+        for (int k = 0; k < body.Length; k++)
+            await s.Get("INSERT INTO fts(rowid, body, title) VALUES($pid, $body, $title)",
+                ("$pid", doc + k), ("$body", body[k]), ("$title", titleTerms)).ExecuteNonQueryAsync(cancel);
     }
 
     private static async Task DeleteRowsAsync(Statements s, long doc, int passages, CancellationToken cancel)
@@ -658,20 +665,26 @@ public sealed partial class SearchIndex
         public static readonly Filters None = new(null, null, null, null);
     }
 
-    /// <summary>Passages matching an FTS5 expression, best first by BM25 with the given column weights.</summary>
-    internal async Task<List<Candidate>> MatchAsync(string match, Filters filters, int limit, (double Title, double Words, double Grams) weights, CancellationToken cancel)
+    /// <summary>
+    /// Passages matching an FTS5 expression, best first by BM25 with the given column weights; with
+    /// <paramref name="infos"/>, their articles' details go into it from the same rows (a second statement
+    /// looking the same articles up again cost a fifth of a query).
+    /// </summary>
+    internal async Task<List<Candidate>> MatchAsync(string match, Filters filters, int limit, (double Title, double Body) weights,
+        CancellationToken cancel, Dictionary<long, DocInfo>? infos = null)
     {
-        string bm25 = $"bm25(fts, {F(weights.Title)}, {F(weights.Words)}, {F(weights.Grams)})";
+        string bm25 = $"bm25(fts, {F(weights.Body)}, {F(weights.Title)})";
+        string details = infos is null ? "" : ", " + DocInfoColumns;
         var parameters = new List<(string, object?)> { ("$match", match), ("$limit", limit) };
         bool joinArticles = filters.Source is not null || filters.Author is not null || filters.From is not null || filters.To is not null;
         string sql;
         if (!joinArticles)
         {
-            // Ranked over the FTS table alone, the passages joined for the best only: joined first,
-            // SQLite looked up the passage row of every match before sorting.
-            // A passage's article is the one with the greatest doc not after the passage's row id.
+            // Ranked over the FTS table alone, the articles joined for the best only: joined first, SQLite
+            // looked up the article of every match before sorting. A passage's article is the one with the
+            // greatest doc not after the passage's row id.
             sql = $"""
-                SELECT a.doc, s.rowid - a.doc, a.passages, length(a.text), s.score
+                SELECT a.doc, s.rowid - a.doc, a.passages, length(a.text), s.score{details}
                 FROM (SELECT rowid, {bm25} AS score FROM fts WHERE fts MATCH $match ORDER BY score LIMIT $limit) s
                 JOIN articles a ON a.doc = (SELECT max(doc) FROM articles WHERE doc <= s.rowid)
                 ORDER BY s.score
@@ -680,7 +693,7 @@ public sealed partial class SearchIndex
         else
         {
             var b = new StringBuilder($"""
-                SELECT a.doc, fts.rowid - a.doc, a.passages, length(a.text), {bm25} AS score
+                SELECT a.doc, fts.rowid - a.doc, a.passages, length(a.text), {bm25} AS score{details}
                 FROM fts JOIN articles a ON a.doc = (SELECT max(doc) FROM articles WHERE doc <= fts.rowid)
                 WHERE fts MATCH $match
                 """);
@@ -699,7 +712,9 @@ public sealed partial class SearchIndex
             int ordinal = r.GetInt32(1);
             var passages = PassageList.Decode((byte[])r.GetValue(2), r.GetInt32(3) / 2);
             if (passages is null || ordinal >= passages.Count) return; // only a damaged file has such a row; `check` reports it
-            result.Add(new Candidate(r.GetInt64(0), passages[ordinal].Start, passages[ordinal].End, -r.GetDouble(4)));
+            long doc = r.GetInt64(0);
+            result.Add(new Candidate(doc, passages[ordinal].Start, passages[ordinal].End, -r.GetDouble(4)));
+            if (infos is not null && !infos.ContainsKey(doc)) infos[doc] = ReadDocInfo(r, doc, 5);
         }, ReadStage.Match, cancel);
         return result;
     }
@@ -714,12 +729,16 @@ public sealed partial class SearchIndex
         var result = new Dictionary<long, DocInfo>();
         var ids = docs.Distinct().ToList();
         if (ids.Count == 0) return result;
-        await ReadAsync("SELECT doc, id, title, author, date, source, url, script, folded_hash, year, date_key FROM articles WHERE doc IN (SELECT value FROM json_each($docs))",
-            [("$docs", IdList(ids))],
-            r => result[r.GetInt64(0)] = new DocInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6),
-                (Script)r.GetInt32(7), r.GetInt64(8), r.IsDBNull(9) ? null : r.GetInt32(9), Str(r, 10)), ReadStage.Docs, cancel);
+        await ReadAsync($"SELECT a.doc, {DocInfoColumns} FROM articles a WHERE a.doc IN (SELECT value FROM json_each($docs))",
+            [("$docs", IdList(ids))], r => result[r.GetInt64(0)] = ReadDocInfo(r, r.GetInt64(0), 1), ReadStage.Docs, cancel);
         return result;
     }
+
+    private const string DocInfoColumns = "a.id, a.title, a.author, a.date, a.source, a.url, a.script, a.folded_hash, a.year, a.date_key";
+
+    private static DocInfo ReadDocInfo(SqliteDataReader r, long doc, int first) =>
+        new(doc, r.GetString(first), r.GetString(first + 1), Str(r, first + 2), Str(r, first + 3), Str(r, first + 4), Str(r, first + 5),
+            (Script)r.GetInt32(first + 6), r.GetInt64(first + 7), r.IsDBNull(first + 8) ? null : r.GetInt32(first + 8), Str(r, first + 9));
 
     /// <summary>The texts of the given articles, read in one statement (those not already in <paramref name="into"/>).</summary>
     internal async Task TextsAsync(IEnumerable<long> docs, Dictionary<long, string> into, CancellationToken cancel)

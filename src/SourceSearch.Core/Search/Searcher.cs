@@ -54,8 +54,8 @@ public sealed class SearchOptions
     /// </summary>
     public int CandidateLimit { get; set; } = 500;
     public double TitleWeight { get; set; } = 2.0;
-    public double WordsWeight { get; set; } = 1.0;
-    public double GramsWeight { get; set; } = 1.0;
+    /// <summary>BM25 weight of the passage's words and grams (one FTS5 column).</summary>
+    public double BodyWeight { get; set; } = 1.0;
     public int SnippetLength { get; set; } = 120;
     /// <summary>An article's score is its best passage's plus this share of its other matching passages'.</summary>
     public double PassageSupport { get; set; } = 0.3;
@@ -120,30 +120,30 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 notices.Add($"{name}={value} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); ignored");
         var filters = new SearchIndex.Filters(request.Source ?? parsed.Source, request.Author ?? parsed.Author,
             Normalize(request.From) ?? parsed.From, Normalize(request.To) ?? parsed.To);
-        var weights = (options.TitleWeight, options.WordsWeight, options.GramsWeight);
+        var weights = (options.TitleWeight, options.BodyWeight);
 
         string mode;
         List<SearchIndex.Candidate> candidates;
+        var infos = new Dictionary<long, SearchIndex.DocInfo>();
         var wanted = request.Mode;
         if (wanted == MatchMode.Any || (wanted == MatchMode.Auto && compiled.AllExpression is null))
         {
             mode = "any";
-            candidates = await index.MatchAsync(compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel);
+            candidates = await index.MatchAsync(compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel, infos);
         }
         else
         {
             mode = "all";
-            candidates = await index.MatchAsync(compiled.AllExpression ?? compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel);
+            candidates = await index.MatchAsync(compiled.AllExpression ?? compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel, infos);
             if (candidates.Count == 0 && wanted == MatchMode.Auto && !parsed.HasOperators && compiled.AnyExpression != compiled.AllExpression)
             {
                 mode = "any";
-                candidates = await index.MatchAsync(compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel);
+                candidates = await index.MatchAsync(compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel, infos);
                 if (candidates.Count > 0) notices.Add("no article has every term; showing articles with some of them");
             }
         }
         bool lowerBound = candidates.Count >= options.CandidateLimit;
 
-        var infos = await index.DocsAsync(candidates.Select(c => c.Doc), cancel);
         var textCache = new Dictionary<long, string>();
         async Task<string> TextOf(long doc)
         {
@@ -273,7 +273,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var terms = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();
         if (compiled.Positive.Count == 0 || compiled.AnyExpression.Length == 0) return ([], terms);
         var candidates = await index.MatchAsync(compiled.AnyExpression, SearchIndex.Filters.None, Math.Max(200, count * 10),
-            (options.TitleWeight, options.WordsWeight, options.GramsWeight), cancel);
+            (options.TitleWeight, options.BodyWeight), cancel);
 
         // A passage of the article that matches best overall is more likely the one that answers.
         var articleScore = new Dictionary<long, double>();
@@ -329,8 +329,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             {
                 var clause = group[k];
                 var tokens = Analyzer.Analyze(clause.Text);
-                string columnsWords = clause.Field == ClauseField.Title ? "title" : "{title words}";
-                string columnsGrams = clause.Field == ClauseField.Title ? "title" : "{title grams}";
+                // Words and grams share a column: a word and its grams differ in their terms, not their column.
+                string columnsWords = clause.Field == ClauseField.Title ? "title" : "{body title}";
+                string columnsGrams = columnsWords;
                 var units = new List<string>();
                 var unitTerms = new List<string>();
                 var required = new List<string>();
@@ -355,8 +356,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                             continue;
                         }
                         if (InsideAsking(t) && tokens.Count > 2) continue;
-                        string unit = t.Type == TokenType.Word && t.Term.Length > 1 && tokens.Count(x => x.Type == TokenType.Bigram && x.Start >= t.Start && x.End <= t.End) > 0
-                            ? $"({columnsWords} : {Quote(t.Term)} OR {columnsGrams} : {Quote(GramPhrase(tokens, t))})"
+                        // A two-character word is its one gram: a single term.
+                        string gramPhrase = t.Type == TokenType.Word && t.Term.Length > 1 ? GramPhrase(tokens, t) : "";
+                        string unit = gramPhrase.Length > 0 && gramPhrase != t.Term
+                            ? $"({columnsWords} : {Quote(t.Term)} OR {columnsGrams} : {Quote(gramPhrase)})"
                             : $"{columnsWords} : {Quote(t.Term)}";
                         units.Add(unit);
                         unitTerms.Add(t.Term);
