@@ -152,6 +152,14 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         }
         // Texts are read in one statement for all the articles a step needs, not one by one.
         Task Prefetch(IEnumerable<long> docs) => index.TextsAsync(docs, textCache, cancel);
+        // A passage folded for re-ranking is folded once: its snippet's highlights are found in the same folding.
+        var foldCache = new Dictionary<(long Doc, int Start), MappedText>();
+        async Task<MappedText> FoldedPassage(SearchIndex.Candidate c)
+        {
+            if (!foldCache.TryGetValue((c.Doc, c.Start), out var f))
+                foldCache[(c.Doc, c.Start)] = f = Analyzer.Fold((await TextOf(c.Doc))[c.Start..c.End]);
+            return f;
+        }
 
         // Exact phrases: FTS5 matched their grams in a row; the folded passage (or title, for title:"…")
         // must contain the phrase itself. Each group of alternatives (a OR "b") needs one to hold.
@@ -182,7 +190,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         if (request.Sort == SortOrder.Relevance && compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
         {
             await Prefetch(ranked.Take(options.RerankDepth).Select(c => c.Doc));
-            ranked = await RerankAsync(ranked, compiled.FoldedText, TextOf);
+            var rankedNow = ranked;
+            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => (await FoldedPassage(c)).Text, page * size,
+                k => infos.TryGetValue(rankedNow[k].Doc, out var i) ? i.FoldedHash : rankedNow[k].Doc);
         }
 
         // One hit per set of versions of the same article (the same text in another script).
@@ -211,7 +221,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         foreach (var (c, info, others) in shownPage)
         {
             string text = await TextOf(c.Doc);
-            hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript));
+            hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript,
+                HanTermsOnly(compiled.HighlightTerms) ? await FoldedPassage(c) : null));
         }
 
         var understood = new QueryUnderstanding(mode, compiled.Clauses, filters.Source, filters.Author, filters.From, filters.To, translation?.Words);
@@ -220,16 +231,29 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     }
 
     // The longest stretch of the (folded) query that a passage contains verbatim: questions and
-    // keyword strings often repeat the words of the passage that answers them.
-    private async Task<List<SearchIndex.Candidate>> RerankAsync(List<SearchIndex.Candidate> ranked, string query, Func<long, Task<string>> textOf)
+    // keyword strings often repeat the words of the passage that answers them. Only the order of the first
+    // `keep` groups (articles, counting versions as one; passages) must come out right: folding a passage costs
+    // more than ranking it, so once a candidate's score could not reach the keep-th best even with the
+    // largest boost, it and the rest (in descending score) are left as they are.
+    private async Task<List<SearchIndex.Candidate>> RerankAsync(List<SearchIndex.Candidate> ranked, string query,
+        Func<SearchIndex.Candidate, Task<string>> foldedPassage, int keep, Func<int, long> groupOf)
     {
         int depth = Math.Min(options.RerankDepth, ranked.Count);
+        double largest = 1 + options.PhraseBoost;
+        var groups = new Dictionary<long, double>();
         for (int k = 0; k < depth; k++)
         {
             var c = ranked[k];
-            string passage = Squash(Analyzer.FoldToString((await textOf(c.Doc))[c.Start..c.End]));
+            if (groups.Count >= keep && c.Score * largest < groups.Values.OrderDescending().ElementAt(keep - 1))
+            {
+                depth = k;
+                break;
+            }
+            string passage = Squash(await foldedPassage(c));
             int longest = LongestCommonStretch(query, passage);
             if (longest >= 2) ranked[k] = c with { Score = c.Score * (1 + options.PhraseBoost * longest / query.Length) };
+            long group = groupOf(k);
+            groups[group] = Math.Max(groups.GetValueOrDefault(group, double.MinValue), ranked[k].Score);
         }
         ranked.Sort(0, depth, Comparer<SearchIndex.Candidate>.Create((a, b) => b.Score.CompareTo(a.Score)));
         return ranked;
@@ -289,7 +313,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         if (compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
         {
             await index.TextsAsync(ranked.Take(options.RerankDepth).Select(c => c.Doc), texts, cancel);
-            ranked = await RerankAsync(ranked, compiled.FoldedText, TextOf);
+            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => Analyzer.FoldToString((await TextOf(c.Doc))[c.Start..c.End]), count, k => k);
         }
 
         var top = ranked.Take(count).ToList();
@@ -449,14 +473,17 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
     // ---- snippets ----
 
+    // Terms of two or more Han characters each: every place the folded passage holds one is a token of it (a
+    // two-character term is the bigram there; a longer one is covered by its bigrams, also terms), so finding
+    // them in the folded text gives the highlights analysis would, without segmenting the passage.
+    internal static bool HanTermsOnly(HashSet<string> terms) =>
+        terms.Count > 0 && terms.All(t => t.EnumerateRunes().Count() >= 2 && t.EnumerateRunes().All(r => CharClass.IsHan(r.Value)));
+
     private SearchHit MakeHit(string text, SearchIndex.Candidate c, SearchIndex.DocInfo info, List<string> others,
-        HashSet<string> terms, ChineseScript? display)
+        HashSet<string> terms, ChineseScript? display, MappedText? folded)
     {
-        var passage = text[c.Start..c.End];
-        var spans = new List<(int Start, int End)>();
-        foreach (var t in Analyzer.Analyze(passage))
-            if (terms.Contains(t.Term)) spans.Add((t.Start + c.Start, t.End + c.Start));
-        spans = Merge(spans);
+        var spans = (folded is not null ? FindTerms(folded, terms) : AnalysedTerms(Analyzer, text[c.Start..c.End], terms))
+            .Select(s => (Start: s.Start + c.Start, End: s.End + c.Start)).ToList();
 
         // A window of the passage around the first highlights.
         int len = options.SnippetLength;
@@ -492,6 +519,20 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
     private string Display(string s, ChineseScript? script) =>
         script is null || openCc is null || s.Length == 0 ? s : openCc.Convert(s, script.Value);
+
+    /// <summary>Where the tokens of <paramref name="passage"/> that are <paramref name="terms"/> are, merged.</summary>
+    internal static List<(int Start, int End)> AnalysedTerms(Analyzer analyzer, string passage, HashSet<string> terms) =>
+        Merge([.. analyzer.Analyze(passage).Where(t => terms.Contains(t.Term)).Select(t => (t.Start, t.End))]);
+
+    /// <summary>Where the folded text holds <paramref name="terms"/>, in original offsets, merged (for <see cref="HanTermsOnly"/> terms).</summary>
+    internal static List<(int Start, int End)> FindTerms(MappedText folded, HashSet<string> terms)
+    {
+        var spans = new List<(int Start, int End)>();
+        foreach (var term in terms)
+            for (int at = folded.Text.IndexOf(term, StringComparison.Ordinal); at >= 0; at = folded.Text.IndexOf(term, at + 1, StringComparison.Ordinal))
+                spans.Add(folded.MapSpan(at, at + term.Length));
+        return Merge(spans);
+    }
 
     private static List<(int Start, int End)> Merge(List<(int Start, int End)> spans)
     {

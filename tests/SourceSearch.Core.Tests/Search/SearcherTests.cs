@@ -207,4 +207,35 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         Assert.Equal(4, Searcher.LongestCommonStretch("苏州工业园区", "位于苏州工业的"));
         Assert.Equal(0, Searcher.LongestCommonStretch("杭州", "苏州"[..1]));
     }
+
+    [Fact]
+    public void Finding_Han_terms_in_the_folded_text_highlights_what_analysing_the_passage_does()
+    {
+        // The snippet's fast path must agree with the tokens: over every seed passage (both scripts, PDF mess),
+        // for the terms of queries of one to four characters taken from the text itself.
+        var random = new Random(7);
+        int compared = 0, highlighted = 0;
+        foreach (var seed in SearchIndexTests.Seeds())
+            foreach (var p in PassageSplitter.Split(seed.Text).Take(12))
+            {
+                string passage = seed.Text[p.Start..p.End];
+                for (int k = 0; k < 6; k++)
+                {
+                    int at = random.Next(passage.Length), length = random.Next(1, 5);
+                    string query = passage.Substring(at, Math.Min(length, passage.Length - at));
+                    var terms = fx.Analyzer.Analyze(query).Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+                    if (!Searcher.HanTermsOnly(terms)) continue;
+                    var expected = Searcher.AnalysedTerms(fx.Analyzer, passage, terms);
+                    Assert.Equal(expected, Searcher.FindTerms(fx.Analyzer.Fold(passage), terms));
+                    compared++;
+                    if (expected.Count > 0) highlighted++;
+                }
+            }
+        Assert.True(compared > 50 && highlighted > 50, $"{compared} compared, {highlighted} with highlights");
+        // Lone characters and Latin words are not for the fast path: a character inside a word is not its token.
+        Assert.False(Searcher.HanTermsOnly(["苏州", "苏"]));
+        Assert.False(Searcher.HanTermsOnly(["deepseek"]));
+        Assert.False(Searcher.HanTermsOnly(["𠀀"]));
+        Assert.True(Searcher.HanTermsOnly(["𠀀字"]));
+    }
 }
