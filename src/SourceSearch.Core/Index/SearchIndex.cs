@@ -270,13 +270,14 @@ public sealed partial class SearchIndex : IDisposable
         foreach (var t in tokens)
         {
             while (p + 1 < passages.Count && t.Start >= passages[p].End) p++;
+            if (IsItsGram(t)) continue;
             var sb = t.Type == TokenType.Bigram ? grams[p] : words[p];
             if (sb.Length > 0) sb.Append(' ');
             sb.Append(t.Term);
         }
         // Title words first, then its grams, so a phrase of grams is consecutive in the title column too.
         var titleTokens = Analyzer.Analyze(a.Title ?? "");
-        string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type != TokenType.Bigram).Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
+        string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type != TokenType.Bigram && !IsItsGram(t)).Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
         // A passage's grams first, then its words (see FtsTable): each kind stays in a row for phrase matching.
         var body = new string[passages.Count];
         for (int k = 0; k < body.Length; k++)
@@ -284,6 +285,11 @@ public sealed partial class SearchIndex : IDisposable
         return new PreparedArticle(a, contentHash, FoldedHash(Analyzer.FoldCharacters(a.Text)), Analyzer.DetectScript(a.Text), titleTerms,
             passages, body);
     }
+
+    // A word of two Han characters is the bigram at the same place, which is indexed in the same column: the
+    // same term twice at one spot would cost a position in the postings and count the word twice.
+    private static bool IsItsGram(Token t) =>
+        t.Type == TokenType.Word && t.Term.Length == 2 && !char.IsSurrogate(t.Term[0]) && CharClass.IsHan(t.Term[0]) && CharClass.IsHan(t.Term[1]);
 
     // 64 bits of SHA-256: a changed article mistaken for unchanged, or two different texts taken for versions of
     // one, needs a collision of odds about 1 in 10^19 per pair (1 in 10^9 over a corpus of a million articles).
