@@ -26,7 +26,7 @@ internal static class ArticleCommands
         };
         var bulk = new Option<bool>("--bulk")
         {
-            Description = "A large load while nobody searches: 8192 articles a transaction (256 otherwise), FTS5 merging deferred and one optimize at the end.",
+            Description = "A large load while nobody searches: 32768 articles a transaction (256 otherwise), FTS5 merging deferred and one optimize at the end.",
         };
         var command = new Command("import",
             "Add articles to the index (creating it); an article with an id already there replaces it, an unchanged one is skipped. " +
@@ -37,7 +37,7 @@ internal static class ArticleCommands
             using var services = io.Services(parsed);
             using var index = await IndexAccess.OpenAsync(services, create: true, cancel: cancel);
             bool isBulk = parsed.GetValue(bulk);
-            var counts = await ImportAsync(index, parsed.GetValue(paths)!, io.Error, !io.ErrorIsTerminal, cancel, isBulk ? 8192 : 256, isBulk);
+            var counts = await ImportAsync(index, parsed.GetValue(paths)!, io.Error, !io.ErrorIsTerminal, cancel, isBulk ? ImportOptions.BulkTransactionSize : 256, isBulk);
             if (isBulk && counts.Added + counts.Replaced > 0) await index.OptimizeAsync(cancel);
             await io.Out.WriteLineAsync($"added {counts.Added}, replaced {counts.Replaced}, unchanged {counts.Unchanged}, failed {counts.Failed}");
             return counts.Failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;

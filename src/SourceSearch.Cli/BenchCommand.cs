@@ -125,7 +125,7 @@ internal static class BenchCommand
             long bytes = articles.Sum(a => (long)Encoding.UTF8.GetByteCount(a.Title) + Encoding.UTF8.GetByteCount(a.Text));
             _ = services.Analyzer; // dictionaries loaded before the clock starts
 
-            var bulk = new SourceSearch.Index.ImportOptions { AnalysisThreads = parsed.GetValue(threads), TransactionSize = 8192, BulkLoad = true };
+            var bulk = new SourceSearch.Index.ImportOptions { AnalysisThreads = parsed.GetValue(threads), TransactionSize = SourceSearch.Index.ImportOptions.BulkTransactionSize, BulkLoad = true };
             var clock = Stopwatch.StartNew();
             double optimizeSeconds;
             using (var index = await SourceSearch.Index.SearchIndex.OpenAsync(dir, services.Analyzer, cancel: cancel))

@@ -16,6 +16,12 @@ public sealed record ImportOptions
     public int TransactionSize { get; init; } = 256;
 
     /// <summary>
+    /// Articles per transaction of a bulk load: each commit writes every page the id and folded-hash indexes
+    /// had touched (their keys are hashes, so nearly all of them), and fewer, larger commits write them less often.
+    /// </summary>
+    public const int BulkTransactionSize = 32768;
+
+    /// <summary>
     /// Loading much into an index nobody searches meanwhile: a large page cache for the writer, FTS5 merging
     /// its segments less often while loading (its 'optimize' at the end merges them all).
     /// </summary>
@@ -113,8 +119,8 @@ public sealed partial class SearchIndex
     private async Task<Chunk> PrepareChunkAsync(Article[] list, CancellationToken cancel)
     {
         var stored = new Dictionary<string, long>(StringComparer.Ordinal);
-        await ReadAsync("SELECT id, content_hash FROM articles WHERE id IN (SELECT value FROM json_each($ids))",
-            [("$ids", JsonSerializer.Serialize(list.Select(a => a.Id)))], r => stored[r.GetString(0)] = r.GetInt64(1), ReadStage.Docs, cancel);
+        await ReadAsync("SELECT id, content_hash FROM articles WHERE id_key IN (SELECT value FROM json_each($keys))",
+            [("$keys", JsonSerializer.Serialize(list.Select(a => IdKey(a.Id))))], r => stored[r.GetString(0)] = r.GetInt64(1), ReadStage.Docs, cancel);
         var prepared = new PreparedArticle?[list.Length];
         for (int i = 0; i < list.Length; i++)
         {

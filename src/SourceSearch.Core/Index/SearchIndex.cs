@@ -131,7 +131,9 @@ public sealed partial class SearchIndex : IDisposable
     // Row layout (schema 2), smallest that serves: hashes as 64-bit integers instead of hex text, the script as
     // a number, the text as UTF-16 bytes (TextColumn), the passages as a BLOB in the article's row (PassageList)
     // whose FTS5 rows are doc, doc + 1, …; passages before text so that reading them does not touch the text.
-    // Schema 1 took 362 MB for the 345k-article benchmark corpus.
+    // Ids are found through a 32-bit hash of them (IdKey; every lookup compares the id too): an index of the ids
+    // themselves took 15 MB of the benchmark's 345k articles, this one 5. The writer keeps ids unique (it looks
+    // an id up in the transaction that writes it) and `check` verifies it. Schema 1 took 362 MB for that corpus.
     private const string Schema = $"""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         {ArticlesTable}
@@ -141,7 +143,7 @@ public sealed partial class SearchIndex : IDisposable
     private const string ArticlesTable = """
         CREATE TABLE articles(
             doc INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
+            id_key INTEGER NOT NULL,
             passages BLOB NOT NULL,
             script INTEGER NOT NULL,
             content_hash INTEGER NOT NULL,
@@ -150,7 +152,9 @@ public sealed partial class SearchIndex : IDisposable
             year INTEGER,
             title TEXT NOT NULL,
             author TEXT, date TEXT, source TEXT, url TEXT,
+            id TEXT NOT NULL,
             text BLOB NOT NULL);
+        CREATE INDEX articles_id ON articles(id_key);
         CREATE INDEX articles_folded ON articles(folded_hash);
         CREATE INDEX articles_date ON articles(date_key) WHERE date_key IS NOT NULL;
         """;
@@ -250,8 +254,8 @@ public sealed partial class SearchIndex : IDisposable
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
         {
             var names = chunk.Select((_, i) => "$i" + i).ToArray();
-            await using var cmd = Command(c, null, $"SELECT id, content_hash FROM articles WHERE id IN ({string.Join(',', names)})",
-                [.. chunk.Select((id, i) => (names[i], (object?)id))]);
+            await using var cmd = Command(c, null, $"SELECT id, content_hash FROM articles WHERE id_key IN ({string.Join(',', names)})",
+                [.. chunk.Select((id, i) => (names[i], (object?)IdKey(id)))]);
             await using var r = await cmd.ExecuteReaderAsync(cancel);
             while (await r.ReadAsync(cancel)) result[r.GetString(0)] = r.GetInt64(1);
         }
@@ -311,6 +315,9 @@ public sealed partial class SearchIndex : IDisposable
     }
 
     private static long Hash64(string s) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(s)), 0);
+
+    /// <summary>The key an id is looked up by (ids sharing one are told apart by the id itself).</summary>
+    internal static int IdKey(string id) => BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0);
 
 
     /// <summary>
@@ -375,10 +382,10 @@ public sealed partial class SearchIndex : IDisposable
         long doc = await NextDocAsync(s, cancel);
         var (dateKey, year) = DateKeys.Parse(a.Date);
         await s.Get("""
-            INSERT INTO articles(doc, id, passages, script, content_hash, folded_hash, date_key, year, title, author, date, source, url, text)
-            VALUES($doc, $id, $passages, $script, $content_hash, $folded_hash, $date_key, $year, $title, $author, $date, $source, $url, $text)
+            INSERT INTO articles(doc, id_key, passages, script, content_hash, folded_hash, date_key, year, title, author, date, source, url, id, text)
+            VALUES($doc, $id_key, $passages, $script, $content_hash, $folded_hash, $date_key, $year, $title, $author, $date, $source, $url, $id, $text)
             """,
-            ("$doc", doc), ("$id", a.Id), ("$passages", PassageList.Encode(p.Passages)), ("$script", (int)p.Script),
+            ("$doc", doc), ("$id_key", IdKey(a.Id)), ("$id", a.Id), ("$passages", PassageList.Encode(p.Passages)), ("$script", (int)p.Script),
             ("$content_hash", p.ContentHash), ("$folded_hash", p.FoldedHash), ("$date_key", dateKey), ("$year", year),
             ("$title", a.Title ?? ""), ("$author", a.Author), ("$date", a.Date), ("$source", a.Source), ("$url", a.Url),
             ("$text", TextColumn.Encode(a.Text))).ExecuteNonQueryAsync(cancel);
@@ -391,7 +398,8 @@ public sealed partial class SearchIndex : IDisposable
 
     private static async Task<StoredRow?> StoredRowAsync(Statements s, string id, CancellationToken cancel)
     {
-        await using var r = await s.Get("SELECT doc, content_hash, passages, length(text) FROM articles WHERE id = $id", ("$id", id)).ExecuteReaderAsync(cancel);
+        await using var r = await s.Get("SELECT doc, content_hash, passages, length(text) FROM articles WHERE id_key = $key AND id = $id",
+            ("$key", IdKey(id)), ("$id", id)).ExecuteReaderAsync(cancel);
         if (!await r.ReadAsync(cancel)) return null;
         return new StoredRow(r.GetInt64(0), r.GetInt64(1), PassageCount(r, 2, 3));
     }
@@ -448,7 +456,7 @@ public sealed partial class SearchIndex : IDisposable
     /// marked as needing a reindex. The audit log is kept as it is. <paramref name="batchSize"/> articles are
     /// read and committed at a time.
     /// </summary>
-    public async Task<int> ReindexAsync(int batchSize = 8192, IProgress<int>? progress = null, CancellationToken cancel = default)
+    public async Task<int> ReindexAsync(int batchSize = ImportOptions.BulkTransactionSize, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         ThrowIfReadOnly();
         await using (var c = await ConnectAsync(cancel))
@@ -459,7 +467,7 @@ public sealed partial class SearchIndex : IDisposable
             // Schema 1 kept passages in a table of their own (referring to articles: dropped before the rename).
             await ExecuteAsync(c, """
                 DROP TABLE IF EXISTS passages; DROP TABLE IF EXISTS fts;
-                DROP INDEX IF EXISTS articles_folded; DROP INDEX IF EXISTS articles_date;
+                DROP INDEX IF EXISTS articles_id; DROP INDEX IF EXISTS articles_folded; DROP INDEX IF EXISTS articles_date;
                 """, cancel, tx);
             await ExecuteAsync(c, resuming ? "DROP TABLE IF EXISTS articles;" : "ALTER TABLE articles RENAME TO articles_old;", cancel, tx);
             await ExecuteAsync(c, ArticlesTable + FtsTable, cancel, tx);
@@ -528,7 +536,8 @@ public sealed partial class SearchIndex : IDisposable
         Script script;
         long folded;
         List<Passage>? passages;
-        await using (var cmd = Command(c, null, "SELECT doc, id, title, text, author, date, source, url, script, folded_hash, passages FROM articles WHERE id = $id", ("$id", id)))
+        await using (var cmd = Command(c, null, "SELECT doc, id, title, text, author, date, source, url, script, folded_hash, passages FROM articles WHERE id_key = $key AND id = $id",
+                         ("$key", IdKey(id)), ("$id", id)))
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
         {
             if (!await r.ReadAsync(cancel)) return null;
@@ -589,7 +598,8 @@ public sealed partial class SearchIndex : IDisposable
         return problems;
     }
 
-    // Every article's passage list reads and fits its text, and its passages are exactly the FTS5 rows there are.
+    // Every article's passage list reads and fits its text, and its passages are exactly the FTS5 rows there are;
+    // every id is filed under its key, and once.
     private static async Task<List<string>> CheckPassagesAsync(SqliteConnection c, CancellationToken cancel)
     {
         var problems = new List<string>();
@@ -597,12 +607,13 @@ public sealed partial class SearchIndex : IDisposable
         await using (var cmd = Command(c, null, "SELECT id FROM fts_docsize"))
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
             while (await r.ReadAsync(cancel)) rows.Add(r.GetInt64(0));
-        long unreadable = 0, missing = 0, owned = 0;
-        await using (var cmd = Command(c, null, "SELECT doc, passages, length(text) FROM articles"))
+        long unreadable = 0, missing = 0, owned = 0, misfiled = 0;
+        await using (var cmd = Command(c, null, "SELECT doc, passages, length(text), id_key, id FROM articles"))
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
             while (await r.ReadAsync(cancel))
             {
                 long doc = r.GetInt64(0);
+                if (r.GetInt32(3) != IdKey(r.GetString(4))) misfiled++;
                 var passages = r.GetValue(1) is byte[] bytes ? PassageList.Decode(bytes, r.GetInt32(2) / 2) : null;
                 if (passages is null) { unreadable++; continue; }
                 for (int k = 0; k < passages.Count; k++)
@@ -612,6 +623,9 @@ public sealed partial class SearchIndex : IDisposable
         if (unreadable > 0) problems.Add($"{unreadable} articles have an unreadable passage list");
         if (missing > 0) problems.Add($"{missing} passages are missing from the full-text index");
         if (rows.Count - owned > 0) problems.Add($"{rows.Count - owned} full-text rows belong to no article");
+        long twice = await ScalarAsync<long>(c, "SELECT count(*) FROM (SELECT 1 FROM articles GROUP BY id_key, id HAVING count(*) > 1)", cancel);
+        if (twice > 0) problems.Add($"{twice} ids belong to more than one article");
+        if (misfiled > 0) problems.Add($"{misfiled} articles are filed under another id's key (they cannot be found by id)");
         return problems;
     }
 

@@ -185,6 +185,8 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
     [InlineData("UPDATE articles SET passages = x'ff' WHERE doc = (SELECT min(doc) FROM articles)", "unreadable passage list")]
     [InlineData("UPDATE articles SET passages = x'00ffff03' WHERE doc = (SELECT min(doc) FROM articles)", "unreadable passage list")]
     [InlineData("DELETE FROM articles WHERE doc = (SELECT min(doc) FROM articles)", "belong to no article")]
+    [InlineData("UPDATE articles SET id_key = id_key + 1 WHERE doc = (SELECT min(doc) FROM articles)", "filed under another id's key")]
+    [InlineData("UPDATE articles SET id = (SELECT id FROM articles ORDER BY doc DESC LIMIT 1), id_key = (SELECT id_key FROM articles ORDER BY doc DESC LIMIT 1) WHERE doc = (SELECT min(doc) FROM articles)", "more than one article")]
     public async Task Check_finds_damage_to_the_index(string damage, string reported)
     {
         string dir = TestPaths.NewTempDirectory();
@@ -305,6 +307,34 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
         Assert.Empty(await again.CheckAsync());
         Assert.Equal(seeds.Count, await again.CountAsync());
         foreach (var seed in seeds) Assert.Equal(seed.Text, (await again.GetAsync(seed.Id))!.Article.Text);
+    }
+
+    [Fact]
+    public async Task Two_ids_with_the_same_key_are_told_apart()
+    {
+        // Ids are looked up by a 32-bit key: among a few hundred thousand ids two share one, and neither
+        // may be taken for the other when added, replaced, read, skipped as unchanged or deleted.
+        var seen = new Dictionary<int, string>();
+        string first = "", second = "";
+        for (int i = 0; second.Length == 0; i++)
+        {
+            string id = "doc-" + i;
+            if (seen.TryGetValue(SearchIndex.IdKey(id), out var other)) (first, second) = (other, id);
+            else seen[SearchIndex.IdKey(id)] = id;
+        }
+        Assert.Equal(SearchIndex.IdKey(first), SearchIndex.IdKey(second));
+
+        using var index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
+        Assert.Equal(AddOutcome.Added, await index.AddAsync(new Article(first, "甲", "潮汐发电站建在海湾。")));
+        Assert.Equal(AddOutcome.Added, await index.AddAsync(new Article(second, "乙", "思必驰的语音识别。")));
+        Assert.Equal(AddOutcome.Unchanged, (await index.AddBatchAsync([new Article(second, "乙", "思必驰的语音识别。")]))[0]);
+        Assert.Equal(AddOutcome.Replaced, await index.AddAsync(new Article(first, "甲", "潮汐发电站建在海湾北岸。")));
+        Assert.Equal("思必驰的语音识别。", (await index.GetAsync(second))!.Article.Text);
+        Assert.Equal("潮汐发电站建在海湾北岸。", (await index.GetAsync(first))!.Article.Text);
+        Assert.True(await index.DeleteAsync(second));
+        Assert.Null(await index.GetAsync(second));
+        Assert.Equal(first, Assert.Single((await Search(index, "潮汐")).Hits).Id);
+        Assert.Empty(await index.CheckAsync());
     }
 
     private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
