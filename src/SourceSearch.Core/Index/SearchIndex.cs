@@ -24,8 +24,10 @@ public sealed partial class SearchIndex : IDisposable
     public const string FileName = "sourcesearch.db";
 
     // FTS5 sees pre-analysed terms separated by spaces; the connectors our Latin terms keep
-    // (deepseek-r1, 2.67, c++) must stay inside a token.
-    private const string FtsTokenizer = "unicode61 remove_diacritics 0 tokenchars '-_.+&/'";
+    // (deepseek-r1, 2.67, c++) must stay inside a token. The ascii tokenizer splits only there (everything
+    // beyond ASCII is part of a token): the terms are already folded, and unicode61 classifying every character
+    // of them again took a tenth of the indexing time.
+    private const string FtsTokenizer = "ascii tokenchars '-_.+&/'";
 
     private readonly string _connectionString;
 
