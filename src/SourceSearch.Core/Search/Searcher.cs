@@ -191,7 +191,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         {
             await Prefetch(ranked.Take(options.RerankDepth).Select(c => c.Doc));
             var rankedNow = ranked;
-            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => (await FoldedPassage(c)).Text, page * size,
+            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => (await FoldedPassage(c)).Text, Through(page, size),
                 k => infos.TryGetValue(rankedNow[k].Doc, out var i) ? i.FoldedHash : rankedNow[k].Doc);
         }
 
@@ -216,7 +216,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             ordered = best.OrderByDescending(b => b.Info.DateKey ?? "", StringComparer.Ordinal);
 
         var hits = new List<SearchHit>();
-        var shownPage = ordered.Skip((page - 1) * size).Take(size).ToList();
+        var shownPage = ordered.Skip(Through(page - 1, size)).Take(size).ToList();
         await Prefetch(shownPage.Select(b => b.Candidate.Doc));
         foreach (var (c, info, others) in shownPage)
         {
@@ -230,6 +230,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             clock.Elapsed.TotalMilliseconds, notices);
     }
 
+    // How many hits the first `pages` pages of `size` hold; a page number as large as an int would overflow it.
+    private static int Through(int pages, int size) => (int)Math.Min((long)pages * size, int.MaxValue);
+
     // The longest stretch of the (folded) query that a passage contains verbatim: questions and
     // keyword strings often repeat the words of the passage that answers them. Only the order of the first
     // `keep` groups (articles, counting versions as one; passages) must come out right: folding a passage costs
@@ -239,6 +242,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         Func<SearchIndex.Candidate, Task<string>> foldedPassage, int keep, Func<int, long> groupOf)
     {
         int depth = Math.Min(options.RerankDepth, ranked.Count);
+        if (keep <= 0) return ranked; // nothing of the order is shown
         double largest = 1 + options.PhraseBoost;
         var groups = new Dictionary<long, double>();
         for (int k = 0; k < depth; k++)

@@ -137,6 +137,19 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         Assert.Empty(beyond.Hits);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue, 2)]      // page × size and (page − 1) × size overflow an int
+    [InlineData(1 << 30, 4)]           // page × size wraps to exactly 0
+    public async Task A_page_far_beyond_the_hits_is_empty_however_large_its_number(int page, int size)
+    {
+        var r = await Search("苏州", page: page, size: size);
+        Assert.Null(r.Error);
+        Assert.Empty(r.Hits);
+        Assert.True(r.Total > 0);
+        // Asking for no passages at all is an empty answer, not a failure.
+        Assert.Empty((await _searcher.PassagesAsync("苏州的园区", 0)).Passages);
+    }
+
     [Fact]
     public async Task Sorts_by_date_newest_first()
     {
