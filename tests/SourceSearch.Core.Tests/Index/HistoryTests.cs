@@ -139,8 +139,12 @@ public sealed class HistoryTests(AnalysisFixture fx)
         await using var c = new SqliteConnection($"Data Source={index.DatabasePath};Pooling=False");
         await c.OpenAsync();
         var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT count(*) FROM history WHERE text LIKE '%旧的文字%'";
-        Assert.Equal(0L, (long)(await cmd.ExecuteScalarAsync())!);
+        // Texts are stored as UTF-16 bytes, which LIKE with a text pattern never matches: they are read and decoded.
+        cmd.CommandText = "SELECT text FROM history WHERE text IS NOT NULL";
+        var kept = new List<string>();
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) kept.Add(r.GetValue(0) is byte[] bytes ? System.Text.Encoding.Unicode.GetString(bytes) : r.GetString(0));
+        Assert.Equal(["新的文字"], kept);
     }
 
     [Fact]
