@@ -565,11 +565,15 @@ public sealed partial class SearchIndex : IDisposable
         catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
     }
 
-    /// <summary>Every article in the order they were first added (for export).</summary>
+    /// <summary>Every article, in the order they were last written (a replace moves an article to the end), for export.</summary>
     public async IAsyncEnumerable<Article> AllAsync([EnumeratorCancellation] CancellationToken cancel = default)
     {
         await using var c = await ConnectAsync(cancel);
-        await using var cmd = Command(c, null, "SELECT id, title, text, author, date, source, url FROM articles ORDER BY doc");
+        // One read transaction: a reindex finishing meanwhile cannot drop the table being read.
+        await using var tx = c.BeginTransaction(deferred: true);
+        // A reindex cut short has re-imported only some of the articles; all of them are still in articles_old.
+        string table = await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master WHERE name = 'articles_old'", cancel, tx) > 0 ? "articles_old" : "articles";
+        await using var cmd = Command(c, tx, $"SELECT id, title, text, author, date, source, url FROM {table} ORDER BY doc");
         await using var r = await cmd.ExecuteReaderAsync(cancel);
         while (await r.ReadAsync(cancel)) yield return ReadArticle(r, 0);
     }
