@@ -106,15 +106,14 @@ public sealed partial class SearchIndex : IDisposable
         }
         string? schema = await GetMetaAsync(c, "schema_version", cancel);
         string? analysis = await GetMetaAsync(c, "analysis", cancel);
+        _olderSchema = SchemaMismatch(schema);
         // An index of another version is not touched (not even the history table added) until reindex.
         if (allowMismatch)
         {
             if (!IsReadOnly) await EnsureHistoryAsync(c, cancel);
             return;
         }
-        if (schema != SchemaVersion.ToString(CultureInfo.InvariantCulture))
-            throw new IndexMismatchException(
-                $"the index {DatabasePath} has schema version {schema ?? "unknown"}, this program uses {SchemaVersion}: run 'sourcesearch reindex' to rebuild it from the stored articles");
+        if (_olderSchema is { } mismatch) throw new IndexMismatchException(mismatch);
         if (analysis != Analyzer.Fingerprint)
             throw new IndexMismatchException(
                 $"the index {DatabasePath} was analysed differently ({Describe(analysis)}) from how queries are analysed now ({Describe(Analyzer.Fingerprint)}): run 'sourcesearch reindex' to bring it in step");
@@ -129,6 +128,13 @@ public sealed partial class SearchIndex : IDisposable
     }
 
     private static string Describe(string? fingerprint) => fingerprint ?? "unknown";
+
+    // Why the tables (schema_version in meta) cannot be read by this program; null when they can. An index opened
+    // despite that (for reindex, export, check, history) reads only what every schema has until its reindex.
+    private string? _olderSchema;
+
+    private string? SchemaMismatch(string? schema) => schema == SchemaVersion.ToString(CultureInfo.InvariantCulture) ? null
+        : $"the index {DatabasePath} has schema version {schema ?? "unknown"}, this program uses {SchemaVersion}: run 'sourcesearch reindex' to rebuild it from the stored articles";
 
     // Row layout (schema 2), smallest that serves: hashes as 64-bit integers instead of hex text, the script as
     // a number, the text as UTF-16 bytes (TextColumn), the passages as a BLOB in the article's row (PassageList)
@@ -494,6 +500,7 @@ public sealed partial class SearchIndex : IDisposable
                 await SetMetaAsync(c, tx, "schema_version", SchemaVersion.ToString(CultureInfo.InvariantCulture), cancel);
                 await tx.CommitAsync(cancel);
             }
+            _olderSchema = null;
             await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum;", cancel);
         }
         return done;
@@ -532,6 +539,7 @@ public sealed partial class SearchIndex : IDisposable
 
     public async Task<StoredArticle?> GetAsync(string id, CancellationToken cancel = default)
     {
+        if (_olderSchema is { } mismatch) throw new IndexMismatchException(mismatch);
         await using var c = await ConnectAsync(cancel);
         long doc;
         Article article;
@@ -598,7 +606,9 @@ public sealed partial class SearchIndex : IDisposable
                 if (r.GetString(0) != "ok") problems.Add("sqlite: " + r.GetString(0));
         try { await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('integrity-check');", cancel); }
         catch (SqliteException e) { problems.Add("fts5: " + e.Message); }
-        problems.AddRange(await CheckPassagesAsync(c, cancel));
+        // The passage lists and id keys are read from columns an older schema does not have.
+        if (SchemaMismatch(await GetMetaAsync(c, "schema_version", cancel)) is { } mismatch) problems.Add(mismatch);
+        else problems.AddRange(await CheckPassagesAsync(c, cancel));
         string? analysis = await GetMetaAsync(c, "analysis", cancel);
         if (analysis != Analyzer.Fingerprint) problems.Add("analysis differs from the current one: run 'sourcesearch reindex'");
         return problems;
