@@ -623,8 +623,9 @@ public sealed partial class SearchIndex : IDisposable
         await using (var cmd = Command(c, null, "SELECT id FROM fts_docsize"))
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
             while (await r.ReadAsync(cancel)) rows.Add(r.GetInt64(0));
-        long unreadable = 0, missing = 0, owned = 0, misfiled = 0;
-        await using (var cmd = Command(c, null, "SELECT doc, passages, length(text), id_key, id FROM articles"))
+        long unreadable = 0, missing = 0, owned = 0, misfiled = 0, overlapping = 0;
+        long end = long.MinValue; // the first row id after the passages of the articles read so far
+        await using (var cmd = Command(c, null, "SELECT doc, passages, length(text), id_key, id FROM articles ORDER BY doc"))
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
             while (await r.ReadAsync(cancel))
             {
@@ -632,11 +633,17 @@ public sealed partial class SearchIndex : IDisposable
                 if (r.GetInt32(3) != IdKey(r.GetString(4))) misfiled++;
                 var passages = r.GetValue(1) is byte[] bytes ? PassageList.Decode(bytes, r.GetInt32(2) / 2) : null;
                 if (passages is null) { unreadable++; continue; }
+                // A search gives a row to the article with the greatest doc not after it: the rows of one article
+                // must not run into the next one's. A row claimed twice is counted once (the first time).
+                if (doc < end) overlapping++;
                 for (int k = 0; k < passages.Count; k++)
-                    if (rows.Contains(doc + k)) owned++;
+                    if (doc + k < end) continue;
+                    else if (rows.Contains(doc + k)) owned++;
                     else missing++;
+                end = Math.Max(end, doc + passages.Count);
             }
         if (unreadable > 0) problems.Add($"{unreadable} articles have an unreadable passage list");
+        if (overlapping > 0) problems.Add($"{overlapping} articles begin inside the full-text rows of the article before them (searches give those rows to the wrong one)");
         if (missing > 0) problems.Add($"{missing} passages are missing from the full-text index");
         if (rows.Count - owned > 0) problems.Add($"{rows.Count - owned} full-text rows belong to no article");
         long twice = await ScalarAsync<long>(c, "SELECT count(*) FROM (SELECT 1 FROM articles GROUP BY id_key, id HAVING count(*) > 1)", cancel);

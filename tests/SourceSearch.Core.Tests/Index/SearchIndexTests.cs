@@ -185,6 +185,8 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
     [InlineData("UPDATE articles SET passages = x'ff' WHERE doc = (SELECT min(doc) FROM articles)", "unreadable passage list")]
     [InlineData("UPDATE articles SET passages = x'00ffff03' WHERE doc = (SELECT min(doc) FROM articles)", "unreadable passage list")]
     [InlineData("DELETE FROM articles WHERE doc = (SELECT min(doc) FROM articles)", "belong to no article")]
+    // One passage more (empty, at the end of the text): the first article's rows run into the second's.
+    [InlineData("UPDATE articles SET passages = CAST(passages || x'0000' AS BLOB) WHERE doc = (SELECT min(doc) FROM articles)", "inside the full-text rows of the article before")]
     [InlineData("UPDATE articles SET id_key = id_key + 1 WHERE doc = (SELECT min(doc) FROM articles)", "filed under another id's key")]
     [InlineData("UPDATE articles SET id = (SELECT id FROM articles ORDER BY doc DESC LIMIT 1), id_key = (SELECT id_key FROM articles ORDER BY doc DESC LIMIT 1) WHERE doc = (SELECT min(doc) FROM articles)", "more than one article")]
     public async Task Check_finds_damage_to_the_index(string damage, string reported)
