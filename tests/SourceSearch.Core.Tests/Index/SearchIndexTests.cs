@@ -236,6 +236,44 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
     }
 
     [Fact]
+    public async Task The_row_ids_of_the_last_article_deleted_or_replaced_serve_the_next_one()
+    {
+        // An article's doc follows the last article's passages, so the FTS5 row ids of a last article that is
+        // deleted (or replaced, in the same transaction) are taken again: the old rows must not answer for the new.
+        string dir = TestPaths.NewTempDirectory();
+        using var index = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        await index.AddAsync(new Article("first", "园区", "苏州工业园区位于苏州东部。"));
+        // Paragraphs of some 400 characters: an article of several passages, several FTS5 rows.
+        string Long(string sentence) => string.Join("\n\n", Enumerable.Range(0, 3).Select(_ => string.Concat(Enumerable.Repeat(sentence, 400 / sentence.Length))));
+        await index.AddAsync(new Article("last", "语音", Long("思必驰做语音识别。")));
+        Assert.True((await index.GetAsync("last"))!.Passages.Count >= 3);
+        long freed = await DocAsync("last");
+        Assert.True(await index.DeleteAsync("last"));
+        await index.AddAsync(new Article("next", "潮汐", "潮汐发电站建在海湾。"));
+        Assert.Equal(freed, await DocAsync("next"));
+        Assert.Empty(await index.CheckAsync());
+        Assert.Empty((await Search(index, "思必驰")).Hits);
+        Assert.Equal("next", Assert.Single((await Search(index, "潮汐")).Hits).Id);
+
+        await index.AddAsync(new Article("next", "风车", Long("风车磨坊建在河边。")));
+        Assert.Equal(freed, await DocAsync("next"));
+        Assert.Empty(await index.CheckAsync());
+        Assert.Empty((await Search(index, "潮汐")).Hits);
+        Assert.Equal("next", Assert.Single((await Search(index, "风车")).Hits).Id);
+        Assert.Equal("first", Assert.Single((await Search(index, "苏州")).Hits).Id);
+
+        async Task<long> DocAsync(string id)
+        {
+            await using var c = new SqliteConnection($"Data Source={SearchIndex.PathIn(dir)};Pooling=False");
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT doc FROM articles WHERE id = $id";
+            cmd.Parameters.AddWithValue("$id", id);
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+    }
+
+    [Fact]
     public async Task An_index_of_schema_1_is_refused_until_reindex_brings_it_to_the_current_schema()
     {
         // Schema 1 (sessions before the compact rows): hex hashes, text as TEXT, a passages table.
