@@ -792,12 +792,16 @@ public sealed partial class SearchIndex
             r => into[r.GetInt64(0)] = TextColumn.Read(r, 1), ReadStage.Texts, cancel);
     }
 
-    internal async Task<string> TextAsync(long doc, CancellationToken cancel)
+    /// <summary>The article's text; null when there is no article <paramref name="doc"/> (any more).</summary>
+    internal async Task<string?> TextAsync(long doc, CancellationToken cancel)
     {
         var one = new Dictionary<long, string>();
         await TextsAsync([doc], one, cancel);
-        return one.GetValueOrDefault(doc)!;
+        return one.GetValueOrDefault(doc);
     }
+
+    /// <summary>Run after each read statement of a search (tests write between a search's statements with it).</summary>
+    internal Func<ReadStage, Task>? AfterReadForTests { get; set; }
 
     /// <summary>Runs a query on a kept-open connection and hands each row to <paramref name="row"/>.</summary>
     private async Task ReadAsync(string sql, (string, object?)[] parameters, Action<SqliteDataReader> row, ReadStage stage, CancellationToken cancel)
@@ -817,6 +821,7 @@ public sealed partial class SearchIndex
         }
         Return(reader);
         QueryProfile.Add(stage, started);
+        if (AfterReadForTests is { } after) await after(stage);
     }
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

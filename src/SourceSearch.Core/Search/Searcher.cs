@@ -145,9 +145,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         bool lowerBound = candidates.Count >= options.CandidateLimit;
 
         var textCache = new Dictionary<long, string>();
-        async Task<string> TextOf(long doc)
+        async Task<string?> TextOf(long doc)
         {
-            if (!textCache.TryGetValue(doc, out var t)) textCache[doc] = t = await index.TextAsync(doc, cancel);
+            if (textCache.TryGetValue(doc, out var t)) return t;
+            if ((t = await index.TextAsync(doc, cancel)) is not null) textCache[doc] = t;
             return t;
         }
         // Texts are read in one statement for all the articles a step needs, not one by one.
@@ -157,7 +158,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         async Task<MappedText> FoldedPassage(SearchIndex.Candidate c)
         {
             if (!foldCache.TryGetValue((c.Doc, c.Start), out var f))
-                foldCache[(c.Doc, c.Start)] = f = Analyzer.Fold((await TextOf(c.Doc))[c.Start..c.End]);
+                foldCache[(c.Doc, c.Start)] = f = Analyzer.Fold(PassageText(await TextOf(c.Doc), c) ?? "");
             return f;
         }
 
@@ -169,7 +170,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             await Prefetch(candidates.Select(c => c.Doc));
             foreach (var c in candidates)
             {
-                string folded = Squash(Analyzer.FoldToString((await TextOf(c.Doc))[c.Start..c.End]));
+                if (PassageText(await TextOf(c.Doc), c) is not { } passage) continue;
+                string folded = Squash(Analyzer.FoldToString(passage));
                 string title = infos.TryGetValue(c.Doc, out var info) ? Squash(Analyzer.FoldToString(info.Title)) : "";
                 bool Holds((string? Phrase, bool Title) a) =>
                     a.Phrase is null || (a.Title ? title : folded).Contains(a.Phrase, StringComparison.Ordinal);
@@ -220,7 +222,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         await Prefetch(shownPage.Select(b => b.Candidate.Doc));
         foreach (var (c, info, others) in shownPage)
         {
-            string text = await TextOf(c.Doc);
+            if (await TextOf(c.Doc) is not { } text || PassageText(text, c) is null) continue;
             hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript,
                 HanTermsOnly(compiled.HighlightTerms) ? await FoldedPassage(c) : null));
         }
@@ -229,6 +231,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         return new SearchResponse(request.Query ?? "", hits, best.Count, lowerBound, page, size, understood, sources, years,
             clock.Elapsed.TotalMilliseconds, notices);
     }
+
+    // A candidate's passage; null when its article was deleted or replaced (another connection wrote between this
+    // search's statements: a replaced article has a new doc, and a deleted last article's doc may be another's).
+    private static string? PassageText(string? text, SearchIndex.Candidate c) => text is not null && c.End <= text.Length ? text[c.Start..c.End] : null;
 
     // How many hits the first `pages` pages of `size` hold; a page number as large as an int would overflow it.
     private static int Through(int pages, int size) => (int)Math.Min((long)pages * size, int.MaxValue);
@@ -309,15 +315,16 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var ranked = candidates.Select(c => c with { Score = c.Score + options.PassageSupport * (articleScore[c.Doc] - c.Score) })
             .OrderByDescending(c => c.Score).ToList();
         var texts = new Dictionary<long, string>();
-        async Task<string> TextOf(long doc)
+        async Task<string?> TextOf(long doc)
         {
-            if (!texts.TryGetValue(doc, out var t)) texts[doc] = t = await index.TextAsync(doc, cancel);
+            if (texts.TryGetValue(doc, out var t)) return t;
+            if ((t = await index.TextAsync(doc, cancel)) is not null) texts[doc] = t;
             return t;
         }
         if (compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
         {
             await index.TextsAsync(ranked.Take(options.RerankDepth).Select(c => c.Doc), texts, cancel);
-            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => Analyzer.FoldToString((await TextOf(c.Doc))[c.Start..c.End]), count, k => k);
+            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => Analyzer.FoldToString(PassageText(await TextOf(c.Doc), c) ?? ""), count, k => k);
         }
 
         var top = ranked.Take(count).ToList();
@@ -325,8 +332,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var infos = await index.DocsAsync(top.Select(c => c.Doc), cancel);
         var hits = new List<PassageHit>();
         foreach (var c in top)
-            if (infos.TryGetValue(c.Doc, out var info))
-                hits.Add(new PassageHit(info.Id, info.Title, c.Start, c.End, c.Score, await TextOf(c.Doc)));
+            if (infos.TryGetValue(c.Doc, out var info) && await TextOf(c.Doc) is { } text && PassageText(text, c) is not null)
+                hits.Add(new PassageHit(info.Id, info.Title, c.Start, c.End, c.Score, text));
         return (hits, terms);
     }
 

@@ -137,6 +137,38 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         Assert.Empty(beyond.Hits);
     }
 
+    [Fact]
+    public async Task An_article_replaced_or_deleted_while_a_search_reads_it_is_left_out_not_thrown()
+    {
+        // A search reads the matches, then (another statement) the texts; another connection may write between
+        // them. A replace gives the article a new doc, so the doc matched has no text any more.
+        using var index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
+        await index.AddBatchAsync([
+            new Article("tide/1", "潮汐", "潮汐发电站建在海湾。"),
+            new Article("tide/2", "潮汐", "潮汐能是一种可再生能源，潮汐发电很稳定。"),
+            new Article("tide/3", "潮汐", "海湾的潮汐很大。"),
+        ]);
+        var searcher = new Searcher(index, new SearchOptions());
+        string[] writes = ["replace", "delete"];
+        int next = 0;
+        index.AfterReadForTests = async stage =>
+        {
+            if (stage != ReadStage.Match || next >= writes.Length) return;
+            if (writes[next++] == "replace") await index.AddAsync(new Article("tide/1", "风车", "风车磨坊建在河边。"));
+            else await index.DeleteAsync("tide/2");
+        };
+
+        var replaced = await searcher.SearchAsync(new SearchRequest("潮汐发电"));
+        Assert.Null(replaced.Error);
+        Assert.DoesNotContain(replaced.Hits, h => h.Id == "tide/1");
+        Assert.Contains(replaced.Hits, h => h.Id == "tide/2");
+
+        var (passages, _) = await searcher.PassagesAsync("潮汐发电站在哪里", 5);
+        Assert.DoesNotContain(passages, p => p.Id == "tide/2");
+        Assert.All(passages, p => Assert.Contains("潮汐", p.ArticleText[p.Start..p.End]));
+        Assert.Equal(2, next);
+    }
+
     [Theory]
     [InlineData(int.MaxValue, 2)]      // page × size and (page − 1) × size overflow an int
     [InlineData(1 << 30, 4)]           // page × size wraps to exactly 0
