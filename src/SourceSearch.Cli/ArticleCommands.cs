@@ -147,7 +147,7 @@ internal static class ArticleCommands
 
     private static Command Check(CliIo io)
     {
-        var command = new Command("check", "Check the index: SQLite's integrity check, FTS5's integrity check, and that every article has its passages. Exit 0 when sound.");
+        var command = new Command("check", "Check the index: SQLite's integrity check, FTS5's integrity check, that every article's passages are in the full-text index (and no other rows), that every id is found by its key and held once, and the schema and analysis versions. Exit 0 when sound.");
         command.SetAction(async (parsed, cancel) =>
         {
             using var services = io.Services(parsed);
@@ -163,7 +163,7 @@ internal static class ArticleCommands
 
     private static Command Reindex(CliIo io)
     {
-        var command = new Command("reindex", "Re-analyse every article from its stored text (after a dictionary, user dictionary or OpenCC change). Safe to run again if interrupted.");
+        var command = new Command("reindex", "Re-analyse every article from its stored text (after a dictionary, user dictionary or OpenCC change), rebuilding the index in the current schema (an index of an older schema is brought up to date). Needs free disk space for a second copy of the articles while it runs. Safe to run again if interrupted.");
         command.SetAction(async (parsed, cancel) =>
         {
             using var services = io.Services(parsed);
