@@ -466,6 +466,8 @@ public sealed partial class SearchIndex : IDisposable
     /// </summary>
     public async Task<int> ReindexAsync(int batchSize = ImportOptions.BulkTransactionSize, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
+        // Batches of none would read no article from articles_old, and then drop it.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ThrowIfReadOnly();
         await using (var c = await ConnectAsync(cancel))
         {

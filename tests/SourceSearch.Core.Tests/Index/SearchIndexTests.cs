@@ -346,6 +346,9 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
         using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer))
         {
             await index.AddBatchAsync(seeds);
+            // Batches of no articles are refused before anything is moved (they read none, then dropped the old table).
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => index.ReindexAsync(batchSize: 0));
+            Assert.Equal(seeds.Count, await index.CountAsync());
             using var cut = new CancellationTokenSource();
             // Cancelled once the rebuild has started writing: the old rows are still in articles_old.
             var progress = new SynchronousProgress(_ => cut.Cancel());
