@@ -22,6 +22,12 @@ public sealed record ImportOptions
     public const int BulkTransactionSize = 32768;
 
     /// <summary>
+    /// A transaction is also committed once its articles hold this many characters of text (64 M: 128 MB as
+    /// .NET strings), whatever <see cref="TransactionSize"/> says: the texts stay in memory until the commit.
+    /// </summary>
+    public long TransactionChars { get; init; } = 64L << 20;
+
+    /// <summary>
     /// Loading much into an index nobody searches meanwhile: a large page cache for the writer, FTS5 merging
     /// its segments less often while loading (its 'optimize' at the end merges them all).
     /// </summary>
@@ -147,6 +153,7 @@ public sealed partial class SearchIndex
         var change = NewChange("replace", actor);
         var written = new HashSet<string>(StringComparer.Ordinal);
         var outcomes = new List<(Article, AddOutcome)>();
+        long chars = 0;
         SqliteTransaction? tx = null;
         try
         {
@@ -160,7 +167,8 @@ public sealed partial class SearchIndex
                     var outcome = p is null ? AddOutcome.Unchanged : await WriteAsync(statements, p, change, cancel);
                     if (outcome != AddOutcome.Unchanged) written.Add(a.Id);
                     outcomes.Add((a, outcome));
-                    if (outcomes.Count >= options.TransactionSize) await CommitAsync();
+                    chars += a.Text.Length;
+                    if (outcomes.Count >= options.TransactionSize || chars >= options.TransactionChars) await CommitAsync();
                 }
             if (outcomes.Count > 0) await CommitAsync();
         }
@@ -182,6 +190,7 @@ public sealed partial class SearchIndex
             statements.Transaction = null;
             var done = outcomes;
             outcomes = [];
+            chars = 0;
             if (committed is not null) await committed(done);
         }
     }

@@ -485,7 +485,7 @@ public sealed partial class SearchIndex : IDisposable
         }
 
         int done = 0;
-        await ImportAsync(OldArticlesAsync(batchSize, cancel), null, new ImportOptions { BulkLoad = true, TransactionSize = batchSize },
+        await ImportAsync(OldArticlesAsync(Math.Min(batchSize, 512), cancel), null, new ImportOptions { BulkLoad = true, TransactionSize = batchSize },
             committed =>
             {
                 done += committed.Count;

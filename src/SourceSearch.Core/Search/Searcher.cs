@@ -265,7 +265,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             long group = groupOf(k);
             groups[group] = Math.Max(groups.GetValueOrDefault(group, double.MinValue), ranked[k].Score);
         }
-        ranked.Sort(0, depth, Comparer<SearchIndex.Candidate>.Create((a, b) => b.Score.CompareTo(a.Score)));
+        // Stable (equal scores keep their order): the two script versions of an article score alike, and which one
+        // stands for them must not depend on how many candidates were re-ranked.
+        var sorted = ranked.GetRange(0, depth).OrderByDescending(c => c.Score).ToList();
+        for (int k = 0; k < depth; k++) ranked[k] = sorted[k];
         return ranked;
     }
 

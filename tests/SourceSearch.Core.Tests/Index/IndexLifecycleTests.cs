@@ -50,6 +50,21 @@ public sealed class IndexLifecycleTests(AnalysisFixture fx)
     }
 
     [Fact]
+    public async Task A_transaction_is_committed_when_its_texts_reach_the_character_limit_whatever_the_count()
+    {
+        // A bulk load of long articles must not hold tens of thousands of them in memory until one commit.
+        using var index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
+        var articles = Enumerable.Range(0, 12).Select(i => Make($"long/{i}", $"丙{i}")).ToList();
+        int length = articles[0].Text.Length;
+        var batches = new List<int>();
+        await index.ImportAsync(articles.ToAsyncEnumerable(), null,
+            new ImportOptions { TransactionSize = 10_000, TransactionChars = 3L * length, BulkLoad = true },
+            done => { batches.Add(done.Count); return Task.CompletedTask; });
+        Assert.Equal([3, 3, 3, 3], batches);
+        Assert.Equal(12, await index.CountAsync());
+    }
+
+    [Fact]
     public async Task A_disposed_index_refuses_searches_and_holds_no_file_open()
     {
         string dir = TestPaths.NewTempDirectory();
