@@ -76,7 +76,12 @@ public static class ApplicationServices
             // A write the index could not store (disk full, read-only folder) says why and what to do; reads go on.
             if (c.Exception is Index.IndexWriteException write)
             {
-                c.ProblemDetails.Title = write.Kind == Index.WriteFailureKind.DiskFull ? "The index's disk is full" : "The index is read-only";
+                c.ProblemDetails.Title = write.Kind switch
+                {
+                    Index.WriteFailureKind.DiskFull => "The index's disk is full",
+                    Index.WriteFailureKind.Reindexed => "The index is being rebuilt",
+                    _ => "The index is read-only",
+                };
                 c.ProblemDetails.Detail = write.Message;
             }
             // Errors the framework answers itself (no route, wrong method, not JSON) still say what to do.

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace SourceSearch.Web.Tests;
@@ -42,5 +44,39 @@ public sealed class IndexMismatchTests
         Assert.Contains(index, message);
         Assert.DoesNotContain("   at ", message);
         Assert.DoesNotContain("Exception", message);
+    }
+}
+
+/// <summary>A server whose index another process starts reindexing: writes are refused with a 503 that says so, searches go on.</summary>
+public sealed class ReindexWhileServingTests : IAsyncLifetime
+{
+    private readonly WebServer _server = new();
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task Writes_get_503_naming_the_reindex_and_searches_are_still_answered()
+    {
+        Assert.Equal(System.Net.HttpStatusCode.Created,
+            (await _server.Client.PostAsJsonAsync("/api/articles", new { id = "before", title = "前", text = "潮汐发电站建在海湾。" })).StatusCode);
+        // What `sourcesearch reindex` marks first, from another connection (another process).
+        await using (var c = new SqliteConnection($"Data Source={Path.Combine(_server.IndexDirectory, "sourcesearch.db")};Pooling=False"))
+        {
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = "UPDATE meta SET value = 'reindex in progress' WHERE key = 'analysis'";
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+        var refused = await _server.Client.PostAsJsonAsync("/api/articles", new { id = "during", title = "中", text = "思必驰的语音识别。" });
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("The index is being rebuilt", problem.GetProperty("title").GetString());
+        Assert.Contains("being reindexed", problem.GetProperty("detail").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await _server.Client.DeleteAsync("/api/articles/before")).StatusCode);
+
+        var search = await _server.Client.GetFromJsonAsync<JsonElement>("/api/search?q=" + Uri.EscapeDataString("潮汐"));
+        Assert.Contains(search.GetProperty("hits").EnumerateArray(), h => h.GetProperty("id").GetString() == "before");
     }
 }

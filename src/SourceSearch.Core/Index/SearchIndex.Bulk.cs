@@ -27,6 +27,9 @@ public sealed record ImportOptions
     /// </summary>
     public long TransactionChars { get; init; } = 64L << 20;
 
+    /// <summary>The import of a reindex: it writes while the index is marked as being reindexed.</summary>
+    internal bool Reindexing { get; init; }
+
     /// <summary>
     /// Loading much into an index nobody searches meanwhile: a large page cache for the writer, FTS5 merging
     /// its segments less often while loading (its 'optimize' at the end merges them all).
@@ -149,7 +152,7 @@ public sealed partial class SearchIndex
             await ExecuteAsync(c, "PRAGMA cache_size=-131072;", cancel);
             await ExecuteAsync(c, "INSERT INTO fts(fts, rank) VALUES('automerge', 16);", cancel);
         }
-        await using var statements = new Statements(c);
+        await using var statements = new Statements(c) { Reindexing = options.Reindexing };
         var change = NewChange("replace", actor);
         var written = new HashSet<string>(StringComparer.Ordinal);
         var outcomes = new List<(Article, AddOutcome)>();

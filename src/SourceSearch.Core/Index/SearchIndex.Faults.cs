@@ -3,7 +3,13 @@ using SourceSearch.Text;
 
 namespace SourceSearch.Index;
 
-public enum WriteFailureKind { DiskFull, ReadOnly }
+public enum WriteFailureKind
+{
+    DiskFull,
+    ReadOnly,
+    /// <summary>Another process is reindexing the index, or did since this one opened it.</summary>
+    Reindexed,
+}
 
 /// <summary>A write the index could not store (disk full, read-only folder); nothing of it was stored, and reading still works.</summary>
 public sealed class IndexWriteException(WriteFailureKind kind, string message, Exception? inner = null) : IndexUnusableException(message, inner)

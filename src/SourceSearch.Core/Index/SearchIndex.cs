@@ -342,11 +342,17 @@ public sealed partial class SearchIndex : IDisposable
         public SqliteTransaction? Transaction
         {
             get;
-            set { field = value; NextDoc = null; }
+            set { field = value; NextDoc = null; AnalysisChecked = false; }
         }
 
         /// <summary>The first free FTS5 row id, known once read in this transaction (it holds the write lock).</summary>
         public long? NextDoc { get; set; }
+
+        /// <summary>Whether this transaction has seen the index analysed as this process analyses (see EnsureSameAnalysisAsync).</summary>
+        public bool AnalysisChecked { get; set; }
+
+        /// <summary>The statements of a reindex, which writes while the index is marked as being reindexed.</summary>
+        public bool Reindexing { get; init; }
 
         public SqliteCommand Get(string sql, params (string Name, object? Value)[] parameters)
         {
@@ -375,8 +381,9 @@ public sealed partial class SearchIndex : IDisposable
         }
     }
 
-    private static async Task<AddOutcome> WriteAsync(Statements s, PreparedArticle p, Change change, CancellationToken cancel)
+    private async Task<AddOutcome> WriteAsync(Statements s, PreparedArticle p, Change change, CancellationToken cancel)
     {
+        await EnsureSameAnalysisAsync(s, cancel);
         var a = p.Article;
         var old = await StoredRowAsync(s, a.Id, cancel);
         if (old?.ContentHash == p.ContentHash) return AddOutcome.Unchanged;
@@ -400,6 +407,25 @@ public sealed partial class SearchIndex : IDisposable
         await InsertFtsRowsAsync(s, doc, p.TitleTerms, p.Body, cancel);
         s.NextDoc = doc + p.Passages.Count;
         return old is null ? AddOutcome.Added : AddOutcome.Replaced;
+    }
+
+    // Checked in each write transaction (it holds the write lock, so the answer stays true until it commits):
+    // a reindex by another process moves the articles aside and imports them again, and an article this
+    // process wrote meanwhile would be overwritten, or a deleted one brought back; after it, this process
+    // would write terms of an analysis the index no longer has.
+    private async Task EnsureSameAnalysisAsync(Statements s, CancellationToken cancel)
+    {
+        if (s.AnalysisChecked || s.Reindexing) return;
+        string? analysis;
+        await using (var r = await s.Get("SELECT value FROM meta WHERE key = 'analysis'").ExecuteReaderAsync(cancel))
+            analysis = await r.ReadAsync(cancel) ? r.GetString(0) : null;
+        if (analysis != Analyzer.Fingerprint)
+            throw new IndexWriteException(WriteFailureKind.Reindexed,
+                analysis == "reindex in progress"
+                    ? $"the index {DatabasePath} is being reindexed by another process: nothing was written; searches miss articles until it ends. " +
+                      "Write again once it has finished (restart the server after a reindex)"
+                    : $"the index {DatabasePath} was reindexed with another analysis since this process opened it: nothing was written; restart the server (or run the command again)");
+        s.AnalysisChecked = true;
     }
 
     private readonly record struct StoredRow(long Doc, long ContentHash, int Passages);
@@ -448,6 +474,7 @@ public sealed partial class SearchIndex : IDisposable
             await using var c = await ConnectAsync(cancel);
             await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
             await using var statements = new Statements(c) { Transaction = tx };
+            await EnsureSameAnalysisAsync(statements, cancel);
             if (await StoredRowAsync(statements, id, cancel) is not { } row) return false;
             await RecordOldVersionAsync(c, tx, row.Doc, NewChange("delete", actor), cancel);
             await DeleteRowsAsync(statements, row.Doc, row.Passages, cancel);
@@ -485,7 +512,7 @@ public sealed partial class SearchIndex : IDisposable
         }
 
         int done = 0;
-        await ImportAsync(OldArticlesAsync(Math.Min(batchSize, 512), cancel), null, new ImportOptions { BulkLoad = true, TransactionSize = batchSize },
+        await ImportAsync(OldArticlesAsync(Math.Min(batchSize, 512), cancel), null, new ImportOptions { BulkLoad = true, TransactionSize = batchSize, Reindexing = true },
             committed =>
             {
                 done += committed.Count;

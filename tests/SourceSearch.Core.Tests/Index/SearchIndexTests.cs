@@ -412,6 +412,40 @@ public sealed class SearchIndexTests(AnalysisFixture fx)
         Assert.Empty(await index.CheckAsync());
     }
 
+    [Fact]
+    public async Task Writes_of_a_process_are_refused_while_another_reindexes_and_after_it_reindexed_differently()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        var seeds = Seeds().ToList();
+        using var server = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        await server.AddBatchAsync(seeds);
+
+        // Another process's reindex, cut short after its first commit: the index stays marked as being reindexed.
+        using (var other = await SearchIndex.OpenAsync(dir, fx.Analyzer, allowMismatch: true))
+        {
+            using var cut = new CancellationTokenSource();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                other.ReindexAsync(batchSize: 2, progress: new SynchronousProgress(_ => cut.Cancel()), cancel: cut.Token));
+        }
+        var add = await Assert.ThrowsAsync<IndexWriteException>(() => server.AddAsync(new Article("new", "", "潮汐发电站建在海湾。")));
+        Assert.Equal(WriteFailureKind.Reindexed, add.Kind);
+        Assert.Contains("being reindexed", add.Message);
+        Assert.Equal(WriteFailureKind.Reindexed, (await Assert.ThrowsAsync<IndexWriteException>(() => server.DeleteAsync(seeds[0].Id))).Kind);
+
+        // Finished with the same analysis: the server writes again, and nothing it tried is there.
+        using (var other = await SearchIndex.OpenAsync(dir, fx.Analyzer, allowMismatch: true))
+            Assert.Equal(seeds.Count, await other.ReindexAsync());
+        Assert.Null(await server.GetAsync("new"));
+        Assert.NotNull(await server.GetAsync(seeds[0].Id));
+        Assert.Equal(AddOutcome.Added, await server.AddAsync(new Article("new", "", "潮汐发电站建在海湾。")));
+
+        // Reindexed with another analysis: this process's terms would no longer fit the index.
+        using (var other = await SearchIndex.OpenAsync(dir, fx.Plain, allowMismatch: true))
+            await other.ReindexAsync();
+        var after = await Assert.ThrowsAsync<IndexWriteException>(() => server.AddAsync(new Article("later", "", "思必驰的语音识别。")));
+        Assert.Contains("another analysis", after.Message);
+    }
+
     private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);
