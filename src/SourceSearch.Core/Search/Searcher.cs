@@ -368,15 +368,14 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 var clause = group[k];
                 var tokens = Analyzer.Analyze(clause.Text);
                 // Words and grams share a column: a word and its grams differ in their terms, not their column.
-                string columnsWords = clause.Field == ClauseField.Title ? "title" : "{body title}";
-                string columnsGrams = columnsWords;
+                string columns = clause.Field == ClauseField.Title ? "title" : "{body title}";
                 var units = new List<string>();
                 var unitTerms = new List<string>();
                 var required = new List<string>();
                 var grams = new List<string>();
                 if (clause.IsPhrase)
                 {
-                    string expr = PhraseExpression(tokens, columnsWords, columnsGrams);
+                    string expr = PhraseExpression(tokens, columns);
                     if (expr.Length > 0) { units.Add(expr); unitTerms.Add(clause.Text); required.Add(expr); }
                     if (!clause.Negated) groupPhrases.Add((Squash(Analyzer.FoldToString(clause.Text)), clause.Field == ClauseField.Title));
                 }
@@ -390,15 +389,15 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                         if (t.IsPart) continue;
                         if (t.Type == TokenType.Bigram)
                         {
-                            if (!InsideAsking(t)) grams.Add($"{columnsGrams} : {Quote(t.Term)}");
+                            if (!InsideAsking(t)) grams.Add($"{columns} : {Quote(t.Term)}");
                             continue;
                         }
                         if (InsideAsking(t) && tokens.Count > 2) continue;
                         // A two-character word is its one gram: a single term.
                         string gramPhrase = t.Type == TokenType.Word && t.Term.Length > 1 ? GramPhrase(tokens, t) : "";
                         string unit = gramPhrase.Length > 0 && gramPhrase != t.Term
-                            ? $"({columnsWords} : {Quote(t.Term)} OR {columnsGrams} : {Quote(gramPhrase)})"
-                            : $"{columnsWords} : {Quote(t.Term)}";
+                            ? $"({columns} : {Quote(t.Term)} OR {columns} : {Quote(gramPhrase)})"
+                            : $"{columns} : {Quote(t.Term)}";
                         units.Add(unit);
                         unitTerms.Add(t.Term);
                         // Lone characters (的, 是) do not make an article relevant on their own.
@@ -461,14 +460,14 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         "多久", "多长", "多大", "多远", "多高",
     };
 
-    private static string PhraseExpression(List<Token> tokens, string columnsWords, string columnsGrams)
+    private static string PhraseExpression(List<Token> tokens, string columns)
     {
         // Han runs match as their grams in a row; Latin words and numbers as words in a row.
         var parts = new List<string>();
         var grams = tokens.Where(t => t.Type == TokenType.Bigram).Select(t => t.Term).ToList();
-        if (grams.Count > 0) parts.Add($"{columnsGrams} : {Quote(string.Join(' ', grams))}");
+        if (grams.Count > 0) parts.Add($"{columns} : {Quote(string.Join(' ', grams))}");
         var latin = tokens.Where(t => !t.IsPart && t.Type is TokenType.Latin or TokenType.Number).Select(t => t.Term).ToList();
-        if (latin.Count > 0) parts.Add($"{columnsWords} : {Quote(string.Join(' ', latin))}");
+        if (latin.Count > 0) parts.Add($"{columns} : {Quote(string.Join(' ', latin))}");
         return parts.Count == 0 ? "" : "(" + string.Join(" AND ", parts) + ")";
     }
 
