@@ -170,7 +170,7 @@ public sealed partial class SearchIndex : IDisposable
     // A passage's words and grams in one column, `body`, the first: FTS5 marks every column but the first
     // with two bytes in each posting, and a word that is also a gram (most two-character words) is then one
     // posting, not two. Words and grams weighed the same in BM25 as two columns, and one column ranks nearly
-    // alike (README, Evaluation: a third off the postings for R@1 .953 → .949 on drcd-dev).
+    // alike (a third off the postings; drcd-dev R@1 .953 → .951, README Evaluation).
     private const string FtsTable = $"""
         CREATE VIRTUAL TABLE fts USING fts5(body, title, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
         """;
