@@ -56,6 +56,8 @@ public sealed class SearchOptions
     public double TitleWeight { get; set; } = 2.0;
     /// <summary>BM25 weight of the passage's words and grams (one FTS5 column).</summary>
     public double BodyWeight { get; set; } = 1.0;
+    /// <summary>Whether an "any" query whose parts all repeat alike asks FTS5 for each once (same ranking; for tests to compare).</summary>
+    internal bool MergeRepeatedParts { get; set; } = true;
     public int SnippetLength { get; set; } = 120;
     /// <summary>An article's score is its best passage's plus this share of its other matching passages'.</summary>
     public double PassageSupport { get; set; } = 0.3;
@@ -129,16 +131,18 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         if (wanted == MatchMode.Any || (wanted == MatchMode.Auto && compiled.AllExpression is null))
         {
             mode = "any";
-            candidates = await index.MatchAsync(compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel, infos);
+            candidates = await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
         }
         else
         {
             mode = "all";
-            candidates = await index.MatchAsync(compiled.AllExpression ?? compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel, infos);
+            candidates = compiled.AllExpression is { } allExpression
+                ? await index.MatchAsync(allExpression, filters, options.CandidateLimit, weights, cancel, infos)
+                : await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
             if (candidates.Count == 0 && wanted == MatchMode.Auto && !parsed.HasOperators && compiled.AnyExpression != compiled.AllExpression)
             {
                 mode = "any";
-                candidates = await index.MatchAsync(compiled.AnyExpression, filters, options.CandidateLimit, weights, cancel, infos);
+                candidates = await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
                 if (candidates.Count > 0) notices.Add("no article has every term; showing articles with some of them");
             }
         }
@@ -309,8 +313,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var compiled = Compile(new ParsedQuery([[new QueryClause(question, false, ClauseField.Any, false)]], null, null, null, null, []));
         var terms = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();
         if (compiled.Positive.Count == 0 || compiled.AnyExpression.Length == 0) return ([], terms);
-        var candidates = await index.MatchAsync(compiled.AnyExpression, SearchIndex.Filters.None, Math.Max(200, count * 10),
-            (options.TitleWeight, options.BodyWeight), cancel);
+        var candidates = await MatchAnyAsync(compiled, SearchIndex.Filters.None, Math.Max(200, count * 10),
+            (options.TitleWeight, options.BodyWeight), null, cancel);
 
         // A passage of the article that matches best overall is more likely the one that answers.
         var articleScore = new Dictionary<long, double>();
@@ -344,8 +348,17 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
     // ---- compiling the query into FTS5 expressions ----
 
+    // The "any" expression's matches, with the scores its repeated parts would have given (see Compile).
+    private async Task<List<SearchIndex.Candidate>> MatchAnyAsync(Compiled compiled, SearchIndex.Filters filters, int limit,
+        (double Title, double Body) weights, Dictionary<long, SearchIndex.DocInfo>? infos, CancellationToken cancel)
+    {
+        var candidates = await index.MatchAsync(compiled.AnyExpression, filters, limit, weights, cancel, infos);
+        if (compiled.AnyScale == 1) return candidates;
+        return [.. candidates.Select(c => c with { Score = c.Score * compiled.AnyScale })];
+    }
+
     private sealed record Compiled(
-        string AnyExpression, string? AllExpression, List<string> Positive, List<List<(string? Phrase, bool Title)>> Phrases,
+        string AnyExpression, int AnyScale, string? AllExpression, List<string> Positive, List<List<(string? Phrase, bool Title)>> Phrases,
         HashSet<string> HighlightTerms, List<ClauseUnderstanding> Clauses, string FoldedText);
 
     private Compiled Compile(ParsedQuery parsed)
@@ -433,7 +446,13 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         }
 
         string? all = allGroups.Count == 0 ? null : string.Join(" AND ", allGroups);
-        string any = anyIsAll || anyParts.Count == 0 ? all ?? "" : "(" + string.Join(" OR ", anyParts) + ")";
+        // Parts repeated are counted again by BM25 (a Han word beside its own gram, a Latin word twice). When every
+        // part comes the same number of times, each once gives the same ranking at a fraction of the score, and
+        // FTS5 reads each doclist once instead of that many times: the scores are scaled back afterwards.
+        var multiplicity = anyParts.GroupBy(p => p, StringComparer.Ordinal).Select(g => g.Count()).Distinct().ToList();
+        int anyScale = !anyIsAll && multiplicity.Count == 1 && options.MergeRepeatedParts ? multiplicity[0] : 1;
+        var parts = anyScale > 1 ? anyParts.Distinct(StringComparer.Ordinal).ToList() : anyParts;
+        string any = anyIsAll || parts.Count == 0 ? all ?? "" : "(" + string.Join(" OR ", parts) + ")";
         if (negatives.Count > 0)
         {
             string not = " NOT (" + string.Join(" OR ", negatives) + ")";
@@ -441,7 +460,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             if (any.Length > 0) any = "(" + any + ")" + not;
         }
         string folded = Squash(Analyzer.FoldToString(string.Concat(positive)));
-        return new Compiled(any, all, positive, phrases, highlight, clauses, folded);
+        return new Compiled(any, anyScale, all, positive, phrases, highlight, clauses, folded);
     }
 
     /// <summary>Characters that occur in nearly every Chinese text: as words of their own they say nothing about relevance.</summary>
