@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using SourceSearch.Import;
@@ -127,9 +126,7 @@ public sealed partial class SearchIndex
     // Hashes, looks up what is stored (an unchanged article is not analysed again) and analyses the rest.
     private async Task<Chunk> PrepareChunkAsync(Article[] list, CancellationToken cancel)
     {
-        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
-        await ReadAsync("SELECT id, content_hash FROM articles WHERE id_key IN (SELECT value FROM json_each($keys))",
-            [("$keys", JsonSerializer.Serialize(list.Select(a => IdKey(a.Id))))], r => stored[r.GetString(0)] = r.GetInt64(1), ReadStage.Docs, cancel);
+        var stored = await StoredHashesAsync(list.Select(a => a.Id), cancel);
         var prepared = new PreparedArticle?[list.Length];
         for (int i = 0; i < list.Length; i++)
         {

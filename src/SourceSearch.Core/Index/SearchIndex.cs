@@ -221,7 +221,7 @@ public sealed partial class SearchIndex : IDisposable
         // An article already stored with the same content is not analysed again: re-importing an
         // unchanged corpus costs a hash and a lookup per article.
         var hashes = batch.Select(ContentHash).ToArray();
-        var stored = await StoredHashesAsync(c, batch.Select(a => a.Id), cancel);
+        var stored = await StoredHashesAsync(batch.Select(a => a.Id), cancel);
         var prepared = new PreparedArticle?[batch.Count];
         Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel }, i =>
         {
@@ -257,18 +257,13 @@ public sealed partial class SearchIndex : IDisposable
         Article Article, long ContentHash, long FoldedHash, Script Script, string TitleTerms,
         IReadOnlyList<Passage> Passages, string[] Body);
 
-    private static async Task<Dictionary<string, long>> StoredHashesAsync(SqliteConnection c, IEnumerable<string> ids, CancellationToken cancel)
+    // The content hashes stored for these ids (and for ids sharing their keys), read in one statement.
+    private async Task<Dictionary<string, long>> StoredHashesAsync(IEnumerable<string> ids, CancellationToken cancel)
     {
-        var result = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
-        {
-            var names = chunk.Select((_, i) => "$i" + i).ToArray();
-            await using var cmd = Command(c, null, $"SELECT id, content_hash FROM articles WHERE id_key IN ({string.Join(',', names)})",
-                [.. chunk.Select((id, i) => (names[i], (object?)IdKey(id)))]);
-            await using var r = await cmd.ExecuteReaderAsync(cancel);
-            while (await r.ReadAsync(cancel)) result[r.GetString(0)] = r.GetInt64(1);
-        }
-        return result;
+        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+        await ReadAsync("SELECT id, content_hash FROM articles WHERE id_key IN (SELECT value FROM json_each($keys))",
+            [("$keys", System.Text.Json.JsonSerializer.Serialize(ids.Select(IdKey).Distinct()))], r => stored[r.GetString(0)] = r.GetInt64(1), ReadStage.Docs, cancel);
+        return stored;
     }
 
     private PreparedArticle Prepare(Article a, long contentHash)

@@ -149,12 +149,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         bool lowerBound = candidates.Count >= options.CandidateLimit;
 
         var textCache = new Dictionary<long, string>();
-        async Task<string?> TextOf(long doc)
-        {
-            if (textCache.TryGetValue(doc, out var t)) return t;
-            if ((t = await index.TextAsync(doc, cancel)) is not null) textCache[doc] = t;
-            return t;
-        }
+        Task<string?> TextOf(long doc) => CachedTextAsync(textCache, doc, cancel);
         // Texts are read in one statement for all the articles a step needs, not one by one.
         Task Prefetch(IEnumerable<long> docs) => index.TextsAsync(docs, textCache, cancel);
         // A passage folded for re-ranking is folded once: its snippet's highlights are found in the same folding.
@@ -222,18 +217,27 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             ordered = best.OrderByDescending(b => b.Info.DateKey ?? "", StringComparer.Ordinal);
 
         var hits = new List<SearchHit>();
+        bool hanTermsOnly = HanTermsOnly(compiled.HighlightTerms);
         var shownPage = ordered.Skip(Through(page - 1, size)).Take(size).ToList();
         await Prefetch(shownPage.Select(b => b.Candidate.Doc));
         foreach (var (c, info, others) in shownPage)
         {
             if (await TextOf(c.Doc) is not { } text || PassageText(text, c) is null) continue;
             hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript,
-                HanTermsOnly(compiled.HighlightTerms) ? await FoldedPassage(c) : null));
+                hanTermsOnly ? await FoldedPassage(c) : null));
         }
 
         var understood = new QueryUnderstanding(mode, compiled.Clauses, filters.Source, filters.Author, filters.From, filters.To, translation?.Words);
         return new SearchResponse(request.Query ?? "", hits, best.Count, lowerBound, page, size, understood, sources, years,
             clock.Elapsed.TotalMilliseconds, notices);
+    }
+
+    // An article's text from the cache of this request, read when not there yet; null when the article is gone.
+    private async Task<string?> CachedTextAsync(Dictionary<long, string> cache, long doc, CancellationToken cancel)
+    {
+        if (cache.TryGetValue(doc, out var t)) return t;
+        if ((t = await index.TextAsync(doc, cancel)) is not null) cache[doc] = t;
+        return t;
     }
 
     // A candidate's passage; null when its article was deleted or replaced (another connection wrote between this
@@ -322,12 +326,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var ranked = candidates.Select(c => c with { Score = c.Score + options.PassageSupport * (articleScore[c.Doc] - c.Score) })
             .OrderByDescending(c => c.Score).ToList();
         var texts = new Dictionary<long, string>();
-        async Task<string?> TextOf(long doc)
-        {
-            if (texts.TryGetValue(doc, out var t)) return t;
-            if ((t = await index.TextAsync(doc, cancel)) is not null) texts[doc] = t;
-            return t;
-        }
+        Task<string?> TextOf(long doc) => CachedTextAsync(texts, doc, cancel);
         if (compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
         {
             await index.TextsAsync(ranked.Take(options.RerankDepth).Select(c => c.Doc), texts, cancel);
