@@ -240,7 +240,8 @@ internal sealed class QuestionProfile
     /// <param name="englishQuestion">The English question <paramref name="question"/> translates, if any.</param>
     public static QuestionProfile Of(string question, Analyzer analyzer, string? englishQuestion = null)
     {
-        var tokens = analyzer.Analyze(question);
+        // The question's own words: regional synonyms (软件 over 軟體) are for finding passages, not for reading them.
+        var tokens = analyzer.Analyze(question, Script.Unknown);
         string folded = analyzer.FoldToString(question);
         var asking = tokens.Where(t => t.Type == TokenType.Word && Searcher.QuestionWords.Contains(t.Term)).Select(t => (t.Start, t.End)).ToList();
         // 哪一门, 哪一部分, 哪边, 什么时间: the measure or noun right after a question word asks too.

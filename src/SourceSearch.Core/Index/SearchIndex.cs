@@ -171,8 +171,10 @@ public sealed partial class SearchIndex : IDisposable
     // with two bytes in each posting, and a word that is also a gram (most two-character words) is then one
     // posting, not two. Words and grams weighed the same in BM25 as two columns, and one column ranks nearly
     // alike (a third off the postings; drcd-dev R@1 .953 → .951, README Evaluation).
+    // `vocab` holds the regional-vocabulary synonyms of Traditional-script text (软件 over 軟體): a column of
+    // its own so a match through a synonym weighs less than a literal one (SearchOptions.VocabularyWeight).
     private const string FtsTable = $"""
-        CREATE VIRTUAL TABLE fts USING fts5(body, title, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
+        CREATE VIRTUAL TABLE fts USING fts5(body, title, vocab, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
         """;
 
     internal async Task<SqliteConnection> ConnectAsync(CancellationToken cancel, bool pooled = true)
@@ -255,7 +257,7 @@ public sealed partial class SearchIndex : IDisposable
 
     private sealed record PreparedArticle(
         Article Article, long ContentHash, long FoldedHash, Script Script, string TitleTerms,
-        IReadOnlyList<Passage> Passages, string[] Body);
+        IReadOnlyList<Passage> Passages, string[] Body, string[] Vocabulary);
 
     // The content hashes stored for these ids (and for ids sharing their keys), read in one statement.
     private async Task<Dictionary<string, long>> StoredHashesAsync(IEnumerable<string> ids, CancellationToken cancel)
@@ -268,30 +270,40 @@ public sealed partial class SearchIndex : IDisposable
 
     private PreparedArticle Prepare(Article a, long contentHash)
     {
-        var tokens = Analyzer.Analyze(a.Text);
+        // The article's script decides for all its parts whether regional vocabulary is added (a passage or title
+        // of a Traditional article may have no character of one script only).
+        var script = Analyzer.DetectScript(a.Text);
+        var tokens = Analyzer.Analyze(a.Text, script);
         var passages = PassageSplitter.Split(a.Text);
         if (passages.Count == 0) passages = [new Passage(0, a.Text.Length)];
         var words = new StringBuilder[passages.Count];
         var grams = new StringBuilder[passages.Count];
-        for (int k = 0; k < passages.Count; k++) { words[k] = new(); grams[k] = new(); }
+        var synonyms = new StringBuilder[passages.Count];
+        for (int k = 0; k < passages.Count; k++) { words[k] = new(); grams[k] = new(); synonyms[k] = new(); }
         int p = 0;
         foreach (var t in tokens)
         {
             while (p + 1 < passages.Count && t.Start >= passages[p].End) p++;
             if (IsItsGram(t)) continue;
-            var sb = t.Type == TokenType.Bigram ? grams[p] : words[p];
+            var sb = t.Type switch { TokenType.Bigram => grams[p], TokenType.Synonym => synonyms[p], _ => words[p] };
             if (sb.Length > 0) sb.Append(' ');
             sb.Append(t.Term);
         }
         // Title words first, then its grams, so a phrase of grams is consecutive in the title column too.
-        var titleTokens = Analyzer.Analyze(a.Title ?? "");
-        string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type != TokenType.Bigram && !IsItsGram(t)).Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
+        var titleTokens = Analyzer.Analyze(a.Title ?? "", script);
+        string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type is not TokenType.Bigram and not TokenType.Synonym && !IsItsGram(t))
+            .Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
+        string titleSynonyms = string.Join(' ', titleTokens.Where(t => t.Type == TokenType.Synonym).Select(t => t.Term));
         // A passage's grams first, then its words (see FtsTable): each kind stays in a row for phrase matching.
         var body = new string[passages.Count];
+        var vocabulary = new string[passages.Count];
         for (int k = 0; k < body.Length; k++)
+        {
             body[k] = grams[k].Length == 0 ? words[k].ToString() : words[k].Length == 0 ? grams[k].ToString() : grams[k].Append(' ').Append(words[k]).ToString();
-        return new PreparedArticle(a, contentHash, FoldedHash(Analyzer.FoldCharacters(a.Text)), Analyzer.DetectScript(a.Text), titleTerms,
-            passages, body);
+            vocabulary[k] = titleSynonyms.Length == 0 ? synonyms[k].ToString() : synonyms[k].Length == 0 ? titleSynonyms : synonyms[k].Append(' ').Append(titleSynonyms).ToString();
+        }
+        return new PreparedArticle(a, contentHash, FoldedHash(Analyzer.FoldCharacters(a.Text)), script, titleTerms,
+            passages, body, vocabulary);
     }
 
     // A word of two Han characters is the bigram at the same place, which is indexed in the same column: the
@@ -400,7 +412,7 @@ public sealed partial class SearchIndex : IDisposable
             ("$content_hash", p.ContentHash), ("$folded_hash", p.FoldedHash), ("$date_key", dateKey), ("$year", year),
             ("$title", a.Title ?? ""), ("$author", a.Author), ("$date", a.Date), ("$source", a.Source), ("$url", a.Url),
             ("$text", TextColumn.Encode(a.Text))).ExecuteNonQueryAsync(cancel);
-        await InsertFtsRowsAsync(s, doc, p.TitleTerms, p.Body, cancel);
+        await InsertFtsRowsAsync(s, doc, p.TitleTerms, p.Body, p.Vocabulary, cancel);
         s.NextDoc = doc + p.Passages.Count;
         return old is null ? AddOutcome.Added : AddOutcome.Replaced;
     }
@@ -445,11 +457,11 @@ public sealed partial class SearchIndex : IDisposable
         return (s.NextDoc = await r.ReadAsync(cancel) ? r.GetInt64(0) + PassageCount(r, 1, 2) : 1).Value;
     }
 
-    private static async Task InsertFtsRowsAsync(Statements s, long doc, string titleTerms, string[] body, CancellationToken cancel)
+    private static async Task InsertFtsRowsAsync(Statements s, long doc, string titleTerms, string[] body, string[] vocabulary, CancellationToken cancel)
     {
         for (int k = 0; k < body.Length; k++)
-            await s.Get("INSERT INTO fts(rowid, body, title) VALUES($pid, $body, $title)",
-                ("$pid", doc + k), ("$body", body[k]), ("$title", titleTerms)).ExecuteNonQueryAsync(cancel);
+            await s.Get("INSERT INTO fts(rowid, body, title, vocab) VALUES($pid, $body, $title, $vocab)",
+                ("$pid", doc + k), ("$body", body[k]), ("$title", titleTerms), ("$vocab", vocabulary[k])).ExecuteNonQueryAsync(cancel);
     }
 
     private static async Task DeleteRowsAsync(Statements s, long doc, int passages, CancellationToken cancel)
@@ -738,10 +750,10 @@ public sealed partial class SearchIndex
     /// <paramref name="infos"/>, their articles' details go into it from the same rows (a second statement
     /// looking the same articles up again cost a fifth of a query).
     /// </summary>
-    internal async Task<List<Candidate>> MatchAsync(string match, Filters filters, int limit, (double Title, double Body) weights,
+    internal async Task<List<Candidate>> MatchAsync(string match, Filters filters, int limit, (double Title, double Body, double Vocabulary) weights,
         CancellationToken cancel, Dictionary<long, DocInfo>? infos = null)
     {
-        string bm25 = $"bm25(fts, {F(weights.Body)}, {F(weights.Title)})";
+        string bm25 = $"bm25(fts, {F(weights.Body)}, {F(weights.Title)}, {F(weights.Vocabulary)})";
         string details = infos is null ? "" : ", " + DocInfoColumns;
         var parameters = new List<(string, object?)> { ("$match", match), ("$limit", limit) };
         bool joinArticles = filters.Source is not null || filters.Author is not null || filters.From is not null || filters.To is not null;

@@ -56,6 +56,8 @@ public sealed class SearchOptions
     public double TitleWeight { get; set; } = 2.0;
     /// <summary>BM25 weight of the passage's words and grams (one FTS5 column).</summary>
     public double BodyWeight { get; set; } = 1.0;
+    /// <summary>BM25 weight of regional-vocabulary synonyms (软件 over 軟體): below a literal match.</summary>
+    public double VocabularyWeight { get; set; } = 0.5;
     /// <summary>Whether an "any" query whose parts all repeat alike asks FTS5 for each once (same ranking; for tests to compare).</summary>
     internal bool MergeRepeatedParts { get; set; } = true;
     public int SnippetLength { get; set; } = 120;
@@ -122,7 +124,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 notices.Add($"{name}={value} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); ignored");
         var filters = new SearchIndex.Filters(request.Source ?? parsed.Source, request.Author ?? parsed.Author,
             Normalize(request.From) ?? parsed.From, Normalize(request.To) ?? parsed.To);
-        var weights = (options.TitleWeight, options.BodyWeight);
+        var weights = (options.TitleWeight, options.BodyWeight, options.VocabularyWeight);
 
         string mode;
         List<SearchIndex.Candidate> candidates;
@@ -218,13 +220,16 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
         var hits = new List<SearchHit>();
         bool hanTermsOnly = HanTermsOnly(compiled.HighlightTerms);
+        // A Traditional article may have matched through a synonym (软件 over 軟體): its highlights come from analysing it.
+        bool synonymTerms = compiled.HighlightTerms.Any(Analyzer.Synonyms.IsSynonym);
         var shownPage = ordered.Skip(Through(page - 1, size)).Take(size).ToList();
         await Prefetch(shownPage.Select(b => b.Candidate.Doc));
         foreach (var (c, info, others) in shownPage)
         {
             if (await TextOf(c.Doc) is not { } text || PassageText(text, c) is null) continue;
+            bool analyse = !hanTermsOnly || (synonymTerms && info.Script == Script.Traditional);
             hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript,
-                hanTermsOnly ? await FoldedPassage(c) : null));
+                analyse ? null : await FoldedPassage(c)));
         }
 
         var understood = new QueryUnderstanding(mode, compiled.Clauses, filters.Source, filters.Author, filters.From, filters.To, translation?.Words);
@@ -318,7 +323,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var terms = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();
         if (compiled.Positive.Count == 0 || compiled.AnyExpression.Length == 0) return ([], terms);
         var candidates = await MatchAnyAsync(compiled, SearchIndex.Filters.None, Math.Max(200, count * 10),
-            (options.TitleWeight, options.BodyWeight), null, cancel);
+            (options.TitleWeight, options.BodyWeight, options.VocabularyWeight), null, cancel);
 
         // A passage of the article that matches best overall is more likely the one that answers.
         var articleScore = new Dictionary<long, double>();
@@ -349,7 +354,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
     // The "any" expression's matches, with the scores its repeated parts would have given (see Compile).
     private async Task<List<SearchIndex.Candidate>> MatchAnyAsync(Compiled compiled, SearchIndex.Filters filters, int limit,
-        (double Title, double Body) weights, Dictionary<long, SearchIndex.DocInfo>? infos, CancellationToken cancel)
+        (double Title, double Body, double Vocabulary) weights, Dictionary<long, SearchIndex.DocInfo>? infos, CancellationToken cancel)
     {
         var candidates = await index.MatchAsync(compiled.AnyExpression, filters, limit, weights, cancel, infos);
         if (compiled.AnyScale == 1) return candidates;
@@ -378,9 +383,13 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             for (int k = 0; k < group.Count; k++)
             {
                 var clause = group[k];
-                var tokens = Analyzer.Analyze(clause.Text);
+                var analysed = Analyzer.Analyze(clause.Text);
+                // Regional vocabulary of a Traditional-script query (软件 for 軟體) is an alternative of the words it spans.
+                var synonyms = analysed.Where(t => t.Type == TokenType.Synonym).ToList();
+                var tokens = synonyms.Count == 0 ? analysed : analysed.Where(t => t.Type != TokenType.Synonym).ToList();
                 // Words and grams share a column: a word and its grams differ in their terms, not their column.
-                string columns = clause.Field == ClauseField.Title ? "title" : "{body title}";
+                // Synonyms of Traditional-script text are in a column of their own, weighed less.
+                string columns = clause.Field == ClauseField.Title ? "title" : "{body title vocab}";
                 var units = new List<string>();
                 var unitTerms = new List<string>();
                 var required = new List<string>();
@@ -407,9 +416,12 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                         if (InsideAsking(t) && tokens.Count > 2) continue;
                         // A two-character word is its one gram: a single term.
                         string gramPhrase = t.Type == TokenType.Word && t.Term.Length > 1 ? GramPhrase(tokens, t) : "";
-                        string unit = gramPhrase.Length > 0 && gramPhrase != t.Term
-                            ? $"({columns} : {Quote(t.Term)} OR {columns} : {Quote(gramPhrase)})"
-                            : $"{columns} : {Quote(t.Term)}";
+                        var forms = new List<string> { $"{columns} : {Quote(t.Term)}" };
+                        if (gramPhrase.Length > 0 && gramPhrase != t.Term) forms.Add($"{columns} : {Quote(gramPhrase)}");
+                        foreach (var syn in synonyms)
+                            if (t.Type == TokenType.Word && syn.Start <= t.Start && t.End <= syn.End && syn.Term != t.Term)
+                                forms.Add($"{columns} : {Quote(syn.Term)}");
+                        string unit = forms.Count == 1 ? forms[0] : "(" + string.Join(" OR ", forms.Distinct()) + ")";
                         units.Add(unit);
                         unitTerms.Add(t.Term);
                         // Lone characters (的, 是) do not make an article relevant on their own.
@@ -426,7 +438,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                     negatives.Add("(" + string.Join(" OR ", units) + ")");
                     continue;
                 }
-                foreach (var t in tokens) highlight.Add(t.Term);
+                foreach (var t in analysed) highlight.Add(t.Term);
                 positive.Add(clause.Text);
                 alternatives.Add("(" + string.Join(" AND ", required) + ")");
                 if (!clause.IsPhrase) groupPhrases.Add((null, false)); // this alternative needs no phrase check
@@ -513,7 +525,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     private SearchHit MakeHit(string text, SearchIndex.Candidate c, SearchIndex.DocInfo info, List<string> others,
         HashSet<string> terms, ChineseScript? display, MappedText? folded)
     {
-        var spans = (folded is not null ? FindTerms(folded, terms) : AnalysedTerms(Analyzer, text[c.Start..c.End], terms))
+        var spans = (folded is not null ? FindTerms(folded, terms) : AnalysedTerms(Analyzer, text[c.Start..c.End], terms, info.Script))
             .Select(s => (Start: s.Start + c.Start, End: s.End + c.Start)).ToList();
 
         // A window of the passage around the first highlights.
@@ -552,8 +564,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         script is null || openCc is null || s.Length == 0 ? s : openCc.Convert(s, script.Value);
 
     /// <summary>Where the tokens of <paramref name="passage"/> that are <paramref name="terms"/> are, merged.</summary>
-    internal static List<(int Start, int End)> AnalysedTerms(Analyzer analyzer, string passage, HashSet<string> terms) =>
-        Merge([.. analyzer.Analyze(passage).Where(t => terms.Contains(t.Term)).Select(t => (t.Start, t.End))]);
+    internal static List<(int Start, int End)> AnalysedTerms(Analyzer analyzer, string passage, HashSet<string> terms, Script script) =>
+        Merge([.. analyzer.Analyze(passage, script).Where(t => terms.Contains(t.Term)).Select(t => (t.Start, t.End))]);
 
     /// <summary>Where the folded text holds <paramref name="terms"/>, in original offsets, merged (for <see cref="HanTermsOnly"/> terms).</summary>
     internal static List<(int Start, int End)> FindTerms(MappedText folded, HashSet<string> terms)

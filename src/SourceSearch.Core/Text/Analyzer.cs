@@ -4,19 +4,36 @@ namespace SourceSearch.Text;
 /// The analysis chain, in the order text takes it:
 /// <list type="number">
 /// <item>normalise (<see cref="Normalizer"/>): NFKC, lower case, white space;</item>
-/// <item>fold script (<see cref="ScriptFolder"/>): Traditional, Taiwan and Hong Kong to Simplified, phrase-level;</item>
+/// <item>fold script (<see cref="ScriptFolder"/>): Traditional, Taiwan and Hong Kong characters to Simplified (never words);</item>
 /// <item>fold numerals (<see cref="NumeralFolder"/>): 二〇二四 → 2024, 九百亿 → 900亿;</item>
 /// <item>segment (<see cref="WordSegmenter"/> for Han runs, <see cref="AlphanumericSplitter"/> for Latin and digits);</item>
-/// <item>token filters: CJK bigrams beside the words (<see cref="CjkBigrams"/>).</item>
+/// <item>token filters: CJK bigrams beside the words (<see cref="CjkBigrams"/>); in Traditional-script text,
+/// mainland vocabulary beside Taiwan words (<see cref="VocabularySynonyms"/>).</item>
 /// </list>
 /// Every stage keeps a map to the original text, so every token's Start/End point into what the user gave.
 /// </summary>
-public sealed class Analyzer(ScriptFolder scriptFolder, WordSegmenter segmenter)
+public sealed class Analyzer
 {
     /// <summary>Bumped whenever a change here changes the tokens text gets; the index records it.</summary>
-    public const string Version = "1";
+    /// <remarks>2: folding by characters only, regional vocabulary as synonyms in Traditional text.</remarks>
+    public const string Version = "2";
 
-    public WordSegmenter Segmenter { get; } = segmenter;
+    private readonly ScriptFolder scriptFolder;
+    private readonly Lazy<VocabularySynonyms> _synonyms;
+
+    public Analyzer(ScriptFolder scriptFolder, WordSegmenter segmenter)
+    {
+        this.scriptFolder = scriptFolder;
+        Segmenter = segmenter;
+        // Built on first use: the user dictionary, added after construction, changes how synonyms segment.
+        _synonyms = new Lazy<VocabularySynonyms>(() => new VocabularySynonyms(scriptFolder.TaiwanVocabularyEntries, FoldToString,
+            word => Analyze(word, Script.Simplified).Where(t => t.Type == TokenType.Word).Select(t => t.Term)));
+    }
+
+    public WordSegmenter Segmenter { get; }
+
+    /// <summary>Regional vocabulary added as synonyms to Traditional-script text.</summary>
+    public VocabularySynonyms Synonyms => _synonyms.Value;
 
     /// <summary>What analysed the text: recorded by the index so a change is noticed.</summary>
     public string Fingerprint =>
@@ -36,15 +53,22 @@ public sealed class Analyzer(ScriptFolder scriptFolder, WordSegmenter segmenter)
     /// <summary>Folds text to the form terms have (for user-dictionary words and query terms).</summary>
     public string FoldToString(string text) => Fold(text).Text;
 
-    /// <summary>All tokens of <paramref name="text"/>, in order of start offset (at one start: words, then bigrams).</summary>
-    public List<Token> Analyze(string text) => AnalyzeWithFolding(text).Tokens;
+    /// <summary>
+    /// All tokens of <paramref name="text"/>, in order of start offset (at one start: words, then bigrams,
+    /// then synonyms). Synonyms are added when the text is written in Traditional script.
+    /// </summary>
+    public List<Token> Analyze(string text) => Analyze(text, DetectScript(text));
 
-    /// <summary>The tokens and the folded text they came from (the index keeps a hash of the latter).</summary>
-    public (MappedText Folded, List<Token> Tokens) AnalyzeWithFolding(string text)
+    /// <summary>All tokens of <paramref name="text"/>, a part of a text written in <paramref name="script"/> (a passage of an article).</summary>
+    public List<Token> Analyze(string text, Script script) => AnalyzeWithFolding(text, script).Tokens;
+
+    /// <summary>The tokens and the folded text they came from.</summary>
+    public (MappedText Folded, List<Token> Tokens) AnalyzeWithFolding(string text, Script? script = null)
     {
         var folded = Fold(text);
         var tokens = new List<Token>(folded.Text.Length);
         Tokenize(folded, tokens);
+        if ((script ?? DetectScript(text)) == Script.Traditional) Synonyms.Emit(folded, tokens);
         return (folded, tokens);
     }
 

@@ -6,13 +6,13 @@ namespace SourceSearch.Text;
 /// <summary>The scripts text can be converted to (BCP 47 tags, as on the command line).</summary>
 public enum ChineseScript
 {
-    /// <summary>Mainland Simplified, Taiwan and Hong Kong vocabulary mapped too (記憶體 → 内存).</summary>
+    /// <summary>Simplified characters (Taiwan and Hong Kong variant characters too); with the vocabulary rewrite, mainland words (記憶體 → 内存).</summary>
     Hans,
     /// <summary>OpenCC standard Traditional characters.</summary>
     Hant,
-    /// <summary>Taiwan standard with Taiwan phrases (软件 → 軟體).</summary>
+    /// <summary>Taiwan standard characters; with the vocabulary rewrite, Taiwan phrases (软件 → 軟體).</summary>
     TW,
-    /// <summary>Hong Kong standard.</summary>
+    /// <summary>Hong Kong standard characters.</summary>
     HK,
 }
 
@@ -34,15 +34,8 @@ public static class ChineseScripts
 
     public static string Tag(this ChineseScript script) => Tags[(int)script];
 
-    /// <summary>The OpenCC configuration that converts any Chinese text to <paramref name="script"/> (zh-Hans: ours, written at first use).</summary>
-    internal static string ConfigFile(this ChineseScript script, Func<string> foldConfig) => script switch
-    {
-        ChineseScript.Hans => foldConfig(),
-        ChineseScript.Hant => "s2t.json",
-        ChineseScript.TW => "s2twp.json",
-        ChineseScript.HK => "s2hk.json",
-        _ => throw new ArgumentOutOfRangeException(nameof(script)),
-    };
+    /// <summary>Whether a vocabulary rewrite exists for <paramref name="script"/> (OpenCC has phrase tables for mainland and Taiwan only).</summary>
+    public static bool HasVocabulary(this ChineseScript script) => script is ChineseScript.Hans or ChineseScript.TW;
 }
 
 /// <summary>Raised when upstream OpenCC (library, configuration or dictionaries) cannot be used.</summary>
@@ -54,36 +47,105 @@ public sealed class OpenCcUnavailableException(string message, Exception? inner 
 /// <summary>
 /// Upstream OpenCC 1.1 through P/Invoke. One native handle per configuration, opened on first use
 /// and reused; OpenCC's converter is immutable once loaded, so concurrent calls are safe.
+/// <para>
+/// <see cref="Convert(string, ChineseScript)"/> is faithful, for everything a person reads: it
+/// changes characters, never words, and leaves text already in the target script as it is. Each
+/// sentence is converted from the script it is written in (a Traditional sentence to zh-TW goes
+/// through t2tw, not s2tw, which would turn the 台 of 台灣 into 臺). The vocabulary rewrite
+/// (<see cref="ConvertVocabulary"/>) swaps regional words and is offered only where asked for.
+/// </para>
 /// </summary>
 public sealed partial class OpenCcConverter : IDisposable
 {
     private const string Library = "libopencc.so.1.1";
 
-    private readonly Lazy<Handle>[] _handles;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Handle>> _handles = new(StringComparer.Ordinal);
+    private readonly Lazy<FoldDictionaries.Data> _data;
+    private readonly Lazy<ScriptDetector> _detector;
 
     /// <summary>Uses OpenCC's data in <see cref="TextOptions.OpenCcDataDirectory"/>; zh-Hans with the folding configuration
-    /// (Taiwan and Hong Kong to Simplified in one pass) written to the cache folder on first use.</summary>
+    /// (Traditional, Taiwan and Hong Kong characters to Simplified) written to the cache folder on first use.</summary>
     public OpenCcConverter(TextOptions? options = null)
     {
         options ??= new TextOptions();
-        string FoldConfig() => FoldDictionaries.Prepare(options.OpenCcDataDirectory, options.ResolveCacheDirectory()).ConfigPath;
-        _handles = new Lazy<Handle>[ChineseScripts.Tags.Count];
-        for (int i = 0; i < _handles.Length; i++)
-        {
-            var script = (ChineseScript)i;
-            _handles[i] = new Lazy<Handle>(() => Open(script.ConfigFile(FoldConfig)), LazyThreadSafetyMode.ExecutionAndPublication);
-        }
+        _data = new Lazy<FoldDictionaries.Data>(() => FoldDictionaries.Prepare(options.OpenCcDataDirectory, options.ResolveCacheDirectory()));
+        _detector = new Lazy<ScriptDetector>(() => ScriptDetector.Load(_data.Value.Files["TSCharacters"], _data.Value.Files["STCharacters"]));
     }
 
-    /// <summary>Converts <paramref name="text"/> to <paramref name="script"/> with upstream OpenCC.</summary>
+    /// <summary>
+    /// Converts <paramref name="text"/> to <paramref name="script"/> faithfully: characters only, and a
+    /// sentence already written in the target script is left as it is (see the class remarks).
+    /// </summary>
     public string Convert(string text, ChineseScript script)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0) return text;
-        var handle = _handles[(int)script].Value;
+        var detector = _detector.Value;
+        var whole = detector.Detect(text);
+        var sb = new System.Text.StringBuilder(text.Length);
+        int start = 0;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && !EndsSentence(text[i])) continue;
+            int end = Math.Min(i + 1, text.Length);
+            if (end > start)
+            {
+                var sentence = text.AsSpan(start, end - start);
+                // A sentence with no character of one script only (乾燥的乾隆, 台北) is taken in the script of the whole text.
+                var from = detector.Detect(sentence);
+                string? config = FaithfulConfig(from == Script.Unknown ? whole : from, script);
+                if (config is null) sb.Append(sentence);
+                else sb.Append(ConvertWith(sentence.ToString(), config));
+            }
+            start = end;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The vocabulary rewrite: to zh-Hans mainland words (軟體 → 软件, but also 核心 → 内核), to zh-TW
+    /// Taiwan phrases (软件 → 軟體). It changes what the text says: never for display beside a citation.
+    /// </summary>
+    public string ConvertVocabulary(string text, ChineseScript script)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return script switch
+        {
+            ChineseScript.Hans => ConvertWith(text, _data.Value.VocabularyConfigPath),
+            ChineseScript.TW => ConvertWith(text, "s2twp.json"),
+            _ => throw new ArgumentException($"there is no vocabulary rewrite to {script.Tag()}: OpenCC has regional phrase tables for zh-Hans and zh-TW only", nameof(script)),
+        };
+    }
+
+    private static bool EndsSentence(char c) => c is '\n' or '。' or '！' or '？' or '；' or '!' or '?' or ';';
+
+    // The configuration that converts a sentence written in `from` to `to`, or null when it is left as it is.
+    // Text with no character of one script only reads the same in both, but to Simplified its one-to-many
+    // characters still get OpenCC's choice by phrase (乾燥 → 干燥, 乾隆 stays); to Traditional it is left
+    // as it is (s2t would turn the 台 of 台北 into 臺).
+    private string? FaithfulConfig(Script from, ChineseScript to) => (from, to) switch
+    {
+        (Script.Simplified, ChineseScript.Hans) => null,
+        (Script.Unknown, ChineseScript.Hans) => _data.Value.ConfigPath,
+        (Script.Unknown, _) => null,
+        (Script.Traditional, ChineseScript.Hant) => null,
+        (_, ChineseScript.Hans) => _data.Value.ConfigPath,
+        (Script.Traditional, ChineseScript.TW) => "t2tw.json",
+        (Script.Traditional, ChineseScript.HK) => "t2hk.json",
+        (_, ChineseScript.Hant) => "s2t.json",
+        (_, ChineseScript.TW) => "s2tw.json",
+        (_, ChineseScript.HK) => "s2hk.json",
+        _ => throw new ArgumentOutOfRangeException(nameof(to)),
+    };
+
+    /// <summary>Converts <paramref name="text"/> with upstream OpenCC and the configuration <paramref name="config"/> (a file name in OpenCC's data folder, or a path).</summary>
+    internal string ConvertWith(string text, string config)
+    {
+        if (text.Length == 0) return text;
+        var handle = _handles.GetOrAdd(config, c => new Lazy<Handle>(() => Open(c), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
         // OpenCC works on NUL-terminated UTF-8: a NUL would cut the text short, so convert around it.
         if (text.Contains('\0'))
-            return string.Join('\0', text.Split('\0').Select(part => Convert(part, script)));
+            return string.Join('\0', text.Split('\0').Select(part => ConvertWith(part, config)));
         // Lone surrogates cannot be UTF-8 encoded; the replacement keeps the length unchanged.
         byte[] utf8 = Encoding.UTF8.GetBytes(text);
         bool added = false;
@@ -145,7 +207,7 @@ public sealed partial class OpenCcConverter : IDisposable
 
     public void Dispose()
     {
-        foreach (var h in _handles)
+        foreach (var h in _handles.Values)
             if (h.IsValueCreated) h.Value.Dispose();
     }
 

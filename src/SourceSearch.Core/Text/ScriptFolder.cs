@@ -5,42 +5,54 @@ using System.Text;
 namespace SourceSearch.Text;
 
 /// <summary>
-/// Stage 2: folds any Chinese text to Simplified at phrase level (Taiwan and Hong Kong vocabulary
-/// too), keeping the offset map. It runs OpenCC's own algorithm (maximum-match segmentation, then a
-/// chain of dictionary groups) over OpenCC's own installed dictionaries, exported once with
-/// `opencc_dict`, because the native library converts about 2.5 MB/s, less than the chain's budget,
-/// and cannot say which input span each output came from. Tests hold it equal to libopencc with
-/// the configuration <see cref="FoldDictionaries"/> writes, which names the same dictionaries.
+/// Stage 2: folds any Chinese text to Simplified characters, keeping the offset map. Character-level
+/// only: Taiwan and Hong Kong variant characters (裡, 衞) and Traditional characters become their
+/// Simplified form, with OpenCC's phrase table used only to choose among one-to-many characters
+/// (乾隆 keeps 乾, 乾燥 → 干燥). Words are never swapped for other words (核心 stays 核心): regional
+/// vocabulary is a synonym added beside the literal term (<see cref="VocabularySynonyms"/>).
+/// It runs OpenCC's own algorithm (maximum-match segmentation, then a chain of dictionary groups) over
+/// OpenCC's own installed dictionaries, exported once with `opencc_dict`, because the native library
+/// converts about 2.5 MB/s, less than the chain's budget, and cannot say which input span each output
+/// came from. Tests hold it equal to libopencc with the configuration <see cref="FoldDictionaries"/>
+/// writes, which names the same dictionaries.
 /// </summary>
 public sealed class ScriptFolder
 {
     internal static readonly string SegmentationDictionary = "TSPhrases";
-    internal static readonly string[][] Chain =
-    [
-        ["TWPhrasesRev", FoldDictionaries.TaiwanPhrasesInSimplified, "TWVariantsRevPhrases", "TWVariantsRev", "HKVariantsRevPhrases", "HKVariantsRev"],
-        ["TSPhrases", "TSCharacters"],
-    ];
+    internal static readonly string[] Variants = ["TWVariantsRevPhrases", "TWVariantsRev", "HKVariantsRevPhrases", "HKVariantsRev"];
+    internal static readonly string[][] Chain = [Variants, ["TSPhrases", "TSCharacters"]];
+
+    /// <summary>
+    /// The vocabulary rewrite (`convert --vocabulary --to zh-Hans`): Taiwan phrases to mainland ones first.
+    /// Never used for matching or for display beside a citation: it swaps words (核心 → 内核).
+    /// </summary>
+    internal static readonly string[][] VocabularyChain =
+        [["TWPhrasesRev", FoldDictionaries.TaiwanPhrasesInSimplified, .. Variants], ["TSPhrases", "TSCharacters"]];
+
+    /// <summary>Taiwan vocabulary and its mainland equivalent (OpenCC's TWPhrasesRev): the synonyms' source.</summary>
+    internal const string TaiwanVocabulary = "TWPhrasesRev";
 
     private readonly PhraseTrie _segmentation;
     private readonly PhraseTrie[][] _chain;
-    private readonly HashSet<char> _traditionalOnly = [];
-    private readonly HashSet<char> _simplifiedOnly = [];
 
     /// <summary>Identifies the dictionaries (names and content hashes), for the index's analysis record.</summary>
     public string Fingerprint { get; }
 
-    private ScriptFolder(PhraseTrie segmentation, PhraseTrie[][] chain, string fingerprint, PhraseTrie simplifiedToTraditional)
+    /// <summary>Which characters belong to one script only.</summary>
+    public ScriptDetector Detector { get; }
+
+    /// <summary>Taiwan words and their mainland equivalents, as OpenCC lists them (unfolded).</summary>
+    internal IReadOnlyList<(string Key, string Value)> TaiwanVocabularyEntries { get; }
+
+    private ScriptFolder(PhraseTrie segmentation, PhraseTrie[][] chain, string fingerprint, ScriptDetector detector,
+        IReadOnlyList<(string Key, string Value)> vocabulary)
     {
         _segmentation = segmentation;
         _chain = chain;
         Fingerprint = fingerprint;
+        Detector = detector;
+        TaiwanVocabularyEntries = vocabulary;
         _characterMap = new Lazy<Dictionary<char, char>>(BuildCharacterMap); // thread-safe: import folds on every core
-        // Characters of one script only: those each direction's character table changes
-        // (回 is a value of 迴 → 回 but also Traditional, so STCharacters keeps it: not Simplified only).
-        foreach (var (key, value) in chain[^1][^1].Entries())
-            if (key.Length == 1 && value.Length == 1 && key != value) _traditionalOnly.Add(key[0]);
-        foreach (var (key, value) in simplifiedToTraditional.Entries())
-            if (key.Length == 1 && value.Length == 1 && key != value) _simplifiedOnly.Add(key[0]);
     }
 
     private readonly Lazy<Dictionary<char, char>> _characterMap;
@@ -48,7 +60,7 @@ public sealed class ScriptFolder
     /// <summary>
     /// Each character folded on its own (no phrases): a key that the same text in either script
     /// shares, used to recognise one article imported in both. Phrase folding is not idempotent
-    /// (顯著 → 显著, but 显著 alone → 显着), so it cannot serve as that key.
+    /// (乾燥 → 干燥, but 乾 alone stays), so it cannot serve as that key.
     /// </summary>
     public string FoldCharacters(string text)
     {
@@ -76,28 +88,18 @@ public sealed class ScriptFolder
     }
 
     /// <summary>Traditional when (nearly) all script-specific characters are Traditional, Simplified likewise, else Mixed.</summary>
-    public Script DetectScript(string text)
-    {
-        int traditional = 0, simplified = 0;
-        foreach (char c in text.Length > 200_000 ? text.AsSpan(0, 200_000) : text.AsSpan())
-        {
-            if (_traditionalOnly.Contains(c)) traditional++;
-            else if (_simplifiedOnly.Contains(c)) simplified++;
-        }
-        int total = traditional + simplified;
-        if (total == 0) return Script.Unknown;
-        if (traditional >= total * 0.9) return Script.Traditional;
-        if (simplified >= total * 0.9) return Script.Simplified;
-        return Script.Mixed;
-    }
+    public Script DetectScript(string text) => Detector.Detect(text);
 
     /// <summary>Loads the folding dictionaries from OpenCC's data folder, exporting them to <paramref name="cacheDirectory"/> on first use.</summary>
     public static ScriptFolder Load(string openCcDataDirectory, string cacheDirectory)
     {
         var data = FoldDictionaries.Prepare(openCcDataDirectory, cacheDirectory);
-        var tries = data.Files.ToDictionary(f => f.Key, f => PhraseTrie.FromOpenCcText(File.ReadLines(f.Value, Encoding.UTF8)));
+        var tries = Chain.SelectMany(g => g).Append(SegmentationDictionary).Distinct()
+            .ToDictionary(n => n, n => PhraseTrie.FromOpenCcText(File.ReadLines(data.Files[n], Encoding.UTF8)));
         var chain = Chain.Select(g => g.Select(n => tries[n]).ToArray()).ToArray();
-        return new ScriptFolder(tries[SegmentationDictionary], chain, data.Fingerprint, tries["STCharacters"]);
+        var detector = ScriptDetector.Load(data.Files["TSCharacters"], data.Files["STCharacters"]);
+        var vocabulary = PhraseTrie.FromOpenCcText(File.ReadLines(data.Files[TaiwanVocabulary], Encoding.UTF8)).Entries();
+        return new ScriptFolder(tries[SegmentationDictionary], chain, data.Fingerprint, detector, vocabulary);
     }
 
     /// <summary>Folds <paramref name="input"/> to Simplified.</summary>
@@ -172,8 +174,9 @@ public sealed class ScriptFolder
 
 /// <summary>
 /// The dictionaries folding uses, as text files in the cache folder: OpenCC's own, exported with
-/// `opencc_dict`, and an OpenCC configuration naming them, so upstream OpenCC (for `convert --to
-/// zh-Hans`) and <see cref="ScriptFolder"/> convert with exactly the same data.
+/// `opencc_dict`, and OpenCC configurations naming them: the fold (characters only; upstream OpenCC
+/// with it converts exactly as <see cref="ScriptFolder"/> folds, and displays text in Simplified) and
+/// the vocabulary rewrite (`convert --vocabulary --to zh-Hans`).
 /// One change to upstream's data: the reverse variant tables of Taiwan and Hong Kong (TWVariantsRev,
 /// HKVariantsRev) also map characters that are standard Simplified (么 → 幺, 才 → 纔), because tw2sp
 /// expects Taiwan text. Folding sees Simplified text as well, where 什么 must stay 什么, so those
@@ -182,9 +185,10 @@ public sealed class ScriptFolder
 internal static class FoldDictionaries
 {
     public const string ConfigName = "sourcesearch-fold-s.json";
-    private const string Rule = "fold-data-4"; // bump when the filtering below changes
+    public const string VocabularyConfigName = "sourcesearch-vocabulary-s.json";
+    private const string Rule = "fold-data-5"; // bump when the filtering below or a chain changes
 
-    public sealed record Data(string Directory, string ConfigPath, string Fingerprint, IReadOnlyDictionary<string, string> Files);
+    public sealed record Data(string Directory, string ConfigPath, string VocabularyConfigPath, string Fingerprint, IReadOnlyDictionary<string, string> Files);
 
     private static readonly string[] Filtered = ["TWVariantsRev", "HKVariantsRev"];
 
@@ -194,7 +198,7 @@ internal static class FoldDictionaries
     public static Data Prepare(string openCcDataDirectory, string cacheDirectory)
     {
         // STCharacters is not folded with; it tells which characters are Simplified only (script detection).
-        var all = ScriptFolder.Chain.SelectMany(g => g).Append(ScriptFolder.SegmentationDictionary).Append("STCharacters").Distinct().ToArray();
+        var all = ScriptFolder.VocabularyChain.SelectMany(g => g).Append(ScriptFolder.SegmentationDictionary).Append("STCharacters").Distinct().ToArray();
         var names = all.Where(n => n != TaiwanPhrasesInSimplified).ToArray();
         var sources = names.ToDictionary(n => n, n => Path.Combine(openCcDataDirectory, n + ".ocd2"));
         foreach (var path in sources.Values)
@@ -211,8 +215,9 @@ internal static class FoldDictionaries
         string fingerprint = Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
         string dir = Path.GetFullPath(Path.Combine(cacheDirectory, "opencc-" + fingerprint));
         string config = Path.Combine(dir, ConfigName);
+        string vocabularyConfig = Path.Combine(dir, VocabularyConfigName);
         var files = all.ToDictionary(n => n, n => Path.Combine(dir, n + ".txt"));
-        if (File.Exists(config)) return new Data(dir, config, fingerprint, files);
+        if (File.Exists(config)) return new Data(dir, config, vocabularyConfig, fingerprint, files);
 
         try
         {
@@ -249,13 +254,16 @@ internal static class FoldDictionaries
                 if (simplifiedKey != key && simplifiedKey != value) generated.Add(simplifiedKey + "\t" + value);
             }
             WriteAtomically(files[TaiwanPhrasesInSimplified], string.Join('\n', generated) + "\n");
-            WriteAtomically(config, ConfigJson(files)); // written last: its presence means the rest is complete
+            WriteAtomically(vocabularyConfig, ConfigJson(files, ScriptFolder.VocabularyChain,
+                "SourceSearch vocabulary rewrite: Taiwan and Hong Kong to mainland Simplified, phrases too"));
+            WriteAtomically(config, ConfigJson(files, ScriptFolder.Chain,
+                "SourceSearch folding: Traditional, Taiwan and Hong Kong characters to Simplified")); // written last: its presence means the rest is complete
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OpenCcUnavailableException($"cannot write the folding dictionaries to {dir}: {e.Message} (set Text:CacheDirectory to a writable folder)", e);
         }
-        return new Data(dir, config, fingerprint, files);
+        return new Data(dir, config, vocabularyConfig, fingerprint, files);
     }
 
     private static (string? Key, string? Value) Entry(string line)
@@ -267,15 +275,15 @@ internal static class FoldDictionaries
         return (line[..tab], space < 0 ? values : values[..space]);
     }
 
-    private static string ConfigJson(IReadOnlyDictionary<string, string> files)
+    private static string ConfigJson(IReadOnlyDictionary<string, string> files, string[][] chain, string name)
     {
         string Dict(string n) => $"{{ \"type\": \"text\", \"file\": {System.Text.Json.JsonSerializer.Serialize(files[n])} }}";
         string Group(string[] group) => $"{{ \"dict\": {{ \"type\": \"group\", \"dicts\": [{string.Join(", ", group.Select(Dict))}] }} }}";
         return $$"""
             {
-              "name": "SourceSearch folding: Traditional, Taiwan and Hong Kong to Simplified",
+              "name": {{System.Text.Json.JsonSerializer.Serialize(name)}},
               "segmentation": { "type": "mmseg", "dict": {{Dict(ScriptFolder.SegmentationDictionary)}} },
-              "conversion_chain": [{{string.Join(", ", ScriptFolder.Chain.Select(Group))}}]
+              "conversion_chain": [{{string.Join(", ", chain.Select(Group))}}]
             }
             """;
     }

@@ -10,6 +10,8 @@ public enum TokenType
     Latin,
     /// <summary>Digits, with a decimal point (2.67); Chinese numerals are already folded to digits.</summary>
     Number,
+    /// <summary>A mainland word added over a Taiwan word of Traditional-script text (软件 over 軟體); see <see cref="VocabularySynonyms"/>.</summary>
+    Synonym,
 }
 
 /// <summary>
@@ -26,6 +28,7 @@ public readonly record struct Token(string Term, TokenType Type, int Start, int 
         TokenType.Word => "word",
         TokenType.Bigram => "bigram",
         TokenType.Latin => "latin",
+        TokenType.Synonym => "synonym",
         _ => "number",
     };
 }

@@ -17,11 +17,13 @@ public sealed class AnalyzerTests(AnalysisFixture fx)
     [Fact]
     public void Analyzes_a_Traditional_sentence_to_Simplified_terms_at_original_offsets()
     {
-        // Lucene-style: every token's term, type and exact offsets in the original text. 記憶體 became
-        // 内存 as a whole phrase, so a gram with either of its characters spans all of it.
+        // Lucene-style: every token's term, type and exact offsets in the original text. Characters are
+        // folded one to one (記憶體 → 记忆体, a word never replaced); the mainland word 内存 is a synonym
+        // over the same three characters, after the literal tokens that start there.
         var tokens = A.Analyze("蘇州的記憶體");
         Assert.Equal(
-            "苏州/word/0-2 苏州/bigram/0-2 州的/bigram/1-3 的/word/2-3 的内/bigram/2-6 内存/word/3-6 内存/bigram/3-6",
+            "苏州/word/0-2 苏州/bigram/0-2 州的/bigram/1-3 的/word/2-3 的记/bigram/2-4 记忆体/word/3-6 记忆/word/3-5 " +
+            "记忆/bigram/3-5 内存/synonym/3-6 忆体/bigram/4-6",
             Show(tokens));
     }
 
@@ -39,16 +41,52 @@ public sealed class AnalyzerTests(AnalysisFixture fx)
 
     [Theory]
     [InlineData("蘇州", "苏州")]
-    [InlineData("軟體", "软件")]
+    [InlineData("軟件", "软件")]
     [InlineData("裏", "里")]
     [InlineData("裡", "里")]
     [InlineData("九百亿", "900亿")]
     [InlineData("二〇二四年", "2024年")]
     [InlineData("ＧＰＴ４", "gpt4")]
-    [InlineData("發展人工智慧", "发展人工智能")] // Taiwan vocabulary: 人工智慧 is 人工智能
     public void Equivalent_spellings_give_the_same_terms(string a, string b)
     {
         Assert.Equal(Terms(b), Terms(a));
+    }
+
+    [Theory]
+    [InlineData("軟體", "软体", "软件")]
+    [InlineData("記憶體", "记忆体", "内存")]
+    [InlineData("網路", "网路", "网络")]
+    [InlineData("資訊", "资讯", "信息")]
+    [InlineData("發展人工智慧", "人工智慧", "人工智能")]
+    public void Traditional_text_keeps_its_word_and_gets_the_mainland_word_as_a_synonym(string text, string literal, string synonym)
+    {
+        var tokens = A.Analyze(text);
+        var word = Assert.Single(tokens, t => t.Term == literal && t.Type == TokenType.Word);
+        var added = Assert.Single(tokens, t => t.Term == synonym);
+        Assert.Equal(TokenType.Synonym, added.Type);
+        Assert.Equal((word.Start, word.End), (added.Start, added.End)); // at the same place: highlights stay on 軟體
+    }
+
+    [Theory]
+    [InlineData("核心 指标 智慧 建立 整合 线上 开启")]   // Simplified (no character of one script only): as it is
+    [InlineData("软体动物的核心指标")]                  // Simplified: never given Taiwan-to-mainland synonyms
+    [InlineData("成效显著，核心企业的指标，智慧城市，建立平台，线上整合")]
+    public void Simplified_text_gets_no_synonyms_and_no_word_is_swapped(string text)
+    {
+        var tokens = A.Analyze(text);
+        Assert.DoesNotContain(tokens, t => t.Type == TokenType.Synonym);
+        foreach (var swapped in new[] { "内核", "指针", "智能", "创建", "集成", "在线", "打开", "软件" })
+            Assert.DoesNotContain(tokens, t => t.Term == swapped);
+    }
+
+    [Fact]
+    public void Synonyms_are_only_looked_for_on_word_boundaries()
+    {
+        // 资讯 (Taiwan: 信息) must not be found across 投资|讯号.
+        var tokens = A.Analyze("投資訊號的資訊", Script.Traditional);
+        var synonyms = tokens.Where(t => t.Type == TokenType.Synonym).ToList();
+        Assert.DoesNotContain(synonyms, t => t.Start == 1);
+        Assert.Contains(synonyms, t => t.Term == "信息" && (t.Start, t.End) == (5, 7));
     }
 
     public static TheoryData<string> OddInputs => new()
@@ -123,6 +161,12 @@ public sealed class AnalyzerTests(AnalysisFixture fx)
                 string inContext = A.FoldToString(text[Math.Max(0, t.Start - 2)..Math.Min(text.Length, t.End + 2)]);
                 // A word of numerals is read as part of its whole run (十五五 is no number, 十五 is).
                 bool numerals = t.Term.All(c => "〇零一二两三四五六七八九十百千万亿".Contains(c));
+                if (t.Type == TokenType.Synonym)
+                {
+                    // A synonym spans the Taiwan word it was added over.
+                    Assert.Contains(t.Term, A.Synonyms.Of(folded));
+                    continue;
+                }
                 bool ok = t.Type == TokenType.Word && !t.IsPart && !numerals
                     ? folded == t.Term
                     : folded.Contains(t.Term, StringComparison.Ordinal) || inContext.Contains(t.Term, StringComparison.Ordinal);

@@ -7,6 +7,10 @@ public sealed class ScriptFolderTests(AnalysisFixture fx)
 {
     private ScriptFolder Folder { get; } = ScriptFolder.Load("/usr/share/opencc", fx.CacheDirectory);
 
+    // Upstream OpenCC with the folding configuration: what the folder must equal.
+    private string Upstream(string text) =>
+        fx.OpenCc.ConvertWith(text, FoldDictionaries.Prepare("/usr/share/opencc", fx.CacheDirectory).ConfigPath);
+
     public static TheoryData<string> Samples => new()
     {
         "記憶體和軟體，在裡面、裏面。",
@@ -23,7 +27,7 @@ public sealed class ScriptFolderTests(AnalysisFixture fx)
     [MemberData(nameof(Samples))]
     public void Folds_exactly_as_upstream_OpenCC(string text)
     {
-        Assert.Equal(fx.OpenCc.Convert(text, ChineseScript.Hans), Folder.Fold(MappedText.Identity(text)).Text);
+        Assert.Equal(Upstream(text), Folder.Fold(MappedText.Identity(text)).Text);
     }
 
     [Fact]
@@ -35,24 +39,29 @@ public sealed class ScriptFolderTests(AnalysisFixture fx)
             foreach (var script in new[] { ChineseScript.TW, ChineseScript.HK, ChineseScript.Hant })
             {
                 string variant = fx.OpenCc.Convert(text, script);
-                Assert.Equal(fx.OpenCc.Convert(variant, ChineseScript.Hans), Folder.Fold(MappedText.Identity(variant)).Text);
+                Assert.Equal(Upstream(variant), Folder.Fold(MappedText.Identity(variant)).Text);
             }
-            Assert.Equal(fx.OpenCc.Convert(text, ChineseScript.Hans), Folder.Fold(MappedText.Identity(text)).Text);
+            Assert.Equal(Upstream(text), Folder.Fold(MappedText.Identity(text)).Text);
         }
     }
 
     [Fact]
-    public void Offsets_stay_right_when_a_phrase_changes_length()
+    public void Offsets_stay_right_character_by_character()
     {
-        // 記憶體 (3) → 内存 (2): both output characters map to the whole phrase; what follows is not shifted.
+        // Characters fold one to one: each folded character points at the character it came from.
         const string text = "大記憶體的軟體";
         var folded = Folder.Fold(MappedText.Identity(text));
-        Assert.Equal("大内存的软件", folded.Text);
-        Assert.Equal((0, 1), folded.MapSpan(0, 1));
-        Assert.Equal((1, 4), folded.MapSpan(1, 3)); // 内存 ← 記憶體
-        Assert.Equal((1, 4), folded.MapSpan(1, 2)); // 内 alone still points at the phrase
-        Assert.Equal((4, 5), folded.MapSpan(3, 4)); // 的
-        Assert.Equal((5, 7), folded.MapSpan(4, 6)); // 软件 ← 軟體
+        Assert.Equal("大记忆体的软体", folded.Text);
+        for (int i = 0; i < text.Length; i++) Assert.Equal((i, i + 1), folded.MapSpan(i, i + 1));
+    }
+
+    [Fact]
+    public void Offsets_stay_right_when_a_supplementary_character_is_folded_beside_others()
+    {
+        const string text = "𠀀蘇州";
+        var folded = Folder.Fold(MappedText.Identity(text));
+        Assert.Equal("𠀀苏州", folded.Text);
+        Assert.Equal((2, 4), folded.MapSpan(2, 4));
     }
 
     [Fact]
@@ -63,13 +72,15 @@ public sealed class ScriptFolderTests(AnalysisFixture fx)
     }
 
     [Theory]
-    [InlineData("卢安达", "卢旺达")]   // Taiwan names in Simplified characters fold like their Traditional form (盧安達)
-    [InlineData("盧安達", "卢旺达")]
-    [InlineData("网路", "网络")]
-    public void Taiwan_vocabulary_in_either_script_folds_to_mainland_vocabulary(string text, string expected)
+    [InlineData("盧安達", "卢安达")]   // a Taiwan name keeps its words: only characters fold
+    [InlineData("網路", "网路")]
+    [InlineData("核心 指標 智慧 建立 整合 線上 開啟", "核心 指标 智慧 建立 整合 线上 开启")]
+    [InlineData("成效显著，核心企业的指标，智慧城市，建立平台，线上整合", "成效显着，核心企业的指标，智慧城市，建立平台，线上整合")]
+    [InlineData("乾燥的乾隆，以後的皇后", "干燥的乾隆，以后的皇后")] // phrases choose among one-to-many characters
+    public void Folding_changes_characters_and_never_swaps_a_word(string text, string expected)
     {
         Assert.Equal(expected, Folder.Fold(MappedText.Identity(text)).Text);
-        Assert.Equal(expected, fx.OpenCc.Convert(text, ChineseScript.Hans));
+        Assert.Equal(expected, Upstream(text));
     }
 
     [Fact]
