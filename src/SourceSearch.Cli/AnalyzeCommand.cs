@@ -11,7 +11,7 @@ internal static class AnalyzeCommand
         var json = new Option<bool>("--json") { Description = "Print {\"tokens\":[{\"term\",\"type\",\"start\",\"end\"}]}." };
         var text = new Argument<string?>("text") { Description = "Text to analyse; standard input when absent.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("analyze",
-            "Print the tokens the index sees for TEXT: term (folded to Simplified, lower case), type (word, bigram, latin, number) and start/end offsets into TEXT in UTF-16 code units.")
+            "Print the tokens the index sees for TEXT: term (characters folded to Simplified, lower case), type (word, bigram, latin, number; synonym: the mainland word over a Taiwan word, in Traditional-script text only) and start/end offsets into TEXT in UTF-16 code units.")
         { json, text };
         command.SetAction(async (parsed, cancel) =>
         {

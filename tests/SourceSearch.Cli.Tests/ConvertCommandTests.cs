@@ -5,16 +5,39 @@ namespace SourceSearch.Cli.Tests;
 public sealed class ConvertCommandTests
 {
     [Theory]
-    [InlineData("zh-TW", "软件和内存", "軟體和記憶體")]
-    [InlineData("zh-Hans", "軟體和記憶體", "软件和内存")]
+    [InlineData("zh-TW", "软件和内存", "軟件和內存")]     // characters, never words
+    [InlineData("zh-Hans", "軟體和記憶體", "软体和记忆体")]
     [InlineData("zh-Hant", "苏州工业园区", "蘇州工業園區")]
     [InlineData("zh-HK", "为什么", "為什麼")]
-    public async Task Converts_its_argument(string to, string text, string expected)
+    [InlineData("zh-Hans", "成效显著，核心企业的指标，智慧城市，建立平台，线上整合", "成效显著，核心企业的指标，智慧城市，建立平台，线上整合")]
+    [InlineData("zh-TW", "台灣的軟體", "台灣的軟體")]      // already in the target script
+    public async Task Converts_its_argument_faithfully(string to, string text, string expected)
     {
         var r = await CliRunner.RunAsync("convert", "--to", to, text);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(expected + "\n", r.Out);
         Assert.Equal("", r.Error);
+    }
+
+    [Theory]
+    [InlineData("zh-TW", "软件和内存", "軟體和記憶體")]
+    [InlineData("zh-Hans", "軟體和記憶體", "软件和内存")]
+    public async Task Vocabulary_rewrites_regional_words_when_asked(string to, string text, string expected)
+    {
+        var r = await CliRunner.RunAsync("convert", "--vocabulary", "--to", to, text);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(expected + "\n", r.Out);
+    }
+
+    [Theory]
+    [InlineData("zh-Hant")]
+    [InlineData("zh-HK")]
+    public async Task Vocabulary_to_a_script_without_a_phrase_table_is_a_usage_error(string to)
+    {
+        var r = await CliRunner.RunAsync("convert", "--vocabulary", "--to", to, "软件");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("zh-Hans or zh-TW", r.Error);
+        Assert.Equal("", r.Out);
     }
 
     [Fact]
@@ -27,7 +50,7 @@ public sealed class ConvertCommandTests
         string input = sb.ToString();
         var r = await CliRunner.RunWithInputAsync(input, "convert", "--to", "zh-Hans");
         Assert.Equal(0, r.ExitCode);
-        string expected = input.Replace("軟體", "软件").Replace("記憶體", "内存").Replace("最後一行", "最后一行");
+        string expected = input.Replace("軟體", "软体").Replace("記憶體", "记忆体").Replace("最後一行", "最后一行");
         Assert.Equal(expected, r.Out);
     }
 

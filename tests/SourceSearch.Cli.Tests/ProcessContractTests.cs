@@ -14,7 +14,7 @@ public sealed partial class ProcessContractTests
     {
         var (code, stdout, error) = await CliRunner.RunProcessAsync(null, "convert", "--to", "zh-TW", "软件");
         Assert.True(code == 0, error);
-        Assert.Equal(new UTF8Encoding(false).GetBytes("軟體\n"), stdout);
+        Assert.Equal(new UTF8Encoding(false).GetBytes("軟件\n"), stdout);
     }
 
     [Fact]

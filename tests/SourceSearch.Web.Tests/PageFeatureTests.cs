@@ -220,4 +220,26 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         await page.WaitForSelectorAsync(".hit");
         Assert.Equal("苏州 人工智能", await page.InputValueAsync("#q"));
     }
+
+    [Fact]
+    public async Task In_Simplified_display_an_answer_and_its_cited_quote_agree_character_for_character()
+    {
+        // The defect this guards: under 简体 the answer read 人工智能内核企业 while its quote said 核心企业.
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = "zh-CN" });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("核心企业") + "&script=zh-Hans"));
+        await page.WaitForSelectorAsync(".hit");
+        Assert.DoesNotContain("内核", string.Concat(await page.Locator(".hit").AllTextContentsAsync()));
+        Assert.Contains(await page.Locator(".hit mark").AllTextContentsAsync(), m => m.Contains("核心"));
+
+        await page.FillAsync("#question", "苏州聚集了多少家人工智能核心企业？");
+        await page.ClickAsync("#ask-form button");
+        await page.WaitForSelectorAsync("#answer .citations li q");
+        string answer = (await page.TextContentAsync("#answer .answer-text"))!;
+        var quotes = await page.Locator("#answer .citations li q").AllTextContentsAsync();
+        Assert.Contains("核心企业", answer);
+        Assert.DoesNotContain("内核", answer);
+        // Every quote shown is in the answer as it is shown (the extractive answer is its quotes).
+        Assert.All(quotes, q => Assert.Contains(q, answer));
+    }
 }
