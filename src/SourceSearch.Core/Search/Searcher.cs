@@ -390,6 +390,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 // Words and grams share a column: a word and its grams differ in their terms, not their column.
                 // Synonyms of Traditional-script text are in a column of their own, weighed less.
                 string columns = clause.Field == ClauseField.Title ? "title" : "{body title vocab}";
+                string literalColumns = clause.Field == ClauseField.Title ? "title" : "{body title}";
                 var units = new List<string>();
                 var unitTerms = new List<string>();
                 var required = new List<string>();
@@ -418,9 +419,11 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                         string gramPhrase = t.Type == TokenType.Word && t.Term.Length > 1 ? GramPhrase(tokens, t) : "";
                         var forms = new List<string> { $"{columns} : {Quote(t.Term)}" };
                         if (gramPhrase.Length > 0 && gramPhrase != t.Term) forms.Add($"{columns} : {Quote(gramPhrase)}");
+                        // A query's synonym is for text that writes the mainland word; Traditional text has the query's own
+                        // word, its synonym column would count the same match twice.
                         foreach (var syn in synonyms)
                             if (t.Type == TokenType.Word && syn.Start <= t.Start && t.End <= syn.End && syn.Term != t.Term)
-                                forms.Add($"{columns} : {Quote(syn.Term)}");
+                                forms.Add($"{literalColumns} : {Quote(syn.Term)}");
                         string unit = forms.Count == 1 ? forms[0] : "(" + string.Join(" OR ", forms.Distinct()) + ")";
                         units.Add(unit);
                         unitTerms.Add(t.Term);
@@ -428,6 +431,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                         if (t.Type != TokenType.Word || t.Term.Length > 1) required.Add(unit);
                     }
                     if (required.Count == 0) required.AddRange(units);
+                    // In "any" mode a word also counts by its grams: a synonym counts again for text that writes it
+                    // (軟體 asked of text that writes 软件 weighs as 软件 asked would).
+                    foreach (var syn in synonyms)
+                        if (!InsideAsking(syn)) grams.Add($"{literalColumns} : {Quote(syn.Term)}");
                 }
                 if (units.Count == 0) continue;
 

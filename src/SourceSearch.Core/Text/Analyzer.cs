@@ -50,6 +50,9 @@ public sealed class Analyzer
         return mapped;
     }
 
+    /// <summary>Stages 1–3 one by one (each maps its output to its input), for Lucene char filters.</summary>
+    internal IReadOnlyList<Func<MappedText, MappedText>> FoldingStages => [Normalizer.Normalize, scriptFolder.Fold, NumeralFolder.Fold];
+
     /// <summary>Folds text to the form terms have (for user-dictionary words and query terms).</summary>
     public string FoldToString(string text) => Fold(text).Text;
 
@@ -78,7 +81,7 @@ public sealed class Analyzer
     /// <summary>Which script a text is written in, from the characters that exist in one script only.</summary>
     public Script DetectScript(string text) => scriptFolder.DetectScript(text);
 
-    private void Tokenize(MappedText folded, List<Token> tokens)
+    internal void Tokenize(MappedText folded, List<Token> tokens)
     {
         string s = folded.Text;
         var pieces = new List<WordSegmenter.Piece>();
