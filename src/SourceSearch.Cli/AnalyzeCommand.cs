@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using SourceSearch.Text;
+using SourceSearch.Text.Analysis;
 
 namespace SourceSearch.Cli;
 
@@ -8,28 +9,39 @@ internal static class AnalyzeCommand
 {
     public static Command Create(CliIo io)
     {
-        var json = new Option<bool>("--json") { Description = "Print {\"tokens\":[{\"term\",\"type\",\"start\",\"end\"}]}." };
+        var json = new Option<bool>("--json") { Description = "Print {\"tokens\":[{\"term\",\"type\",\"start\",\"end\",\"position\"}]}." };
+        var tokenizer = new Option<string>("--analyzer")
+        {
+            Description = "words (the default: dictionary+HMM words, CJK bigrams, Latin words and numbers by parts) or smartcn (Lucene's SmartCn tokenizer), both behind the same folding.",
+            DefaultValueFactory = _ => "words",
+        };
+        tokenizer.AcceptOnlyFromAmong([.. TokenizerKinds.Names]);
         var text = new Argument<string?>("text") { Description = "Text to analyse; standard input when absent.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("analyze",
-            "Print the tokens the index sees for TEXT: term (characters folded to Simplified, lower case), type (word, bigram, latin, number; synonym: the mainland word over a Taiwan word, in Traditional-script text only) and start/end offsets into TEXT in UTF-16 code units.")
-        { json, text };
+            "Print the tokens the index sees for TEXT, as Lucene sees them: term (characters folded to Simplified, lower case), type (word, bigram, latin, number; " +
+            "synonym: the mainland word over a Taiwan word, in Traditional-script text only), start/end offsets into TEXT in UTF-16 code units, and position " +
+            "(a Han character or a part of a Latin word each; words, parts and synonyms stand at the position of their first character).")
+        { json, tokenizer, text };
         command.SetAction(async (parsed, cancel) =>
         {
             string input = parsed.GetValue(text) ?? await io.In.ReadToEndAsync(cancel);
+            TokenizerKinds.TryParse(parsed.GetValue(tokenizer), out var kind);
             using var services = io.Services(parsed);
-            var tokens = services.Analyzer.Analyze(input);
+            var chain = services.Analyzer;
+            using var analyzer = new ChainAnalyzer(chain, kind, chain.DetectScript(input) == Script.Traditional);
+            var tokens = AnalyzedToken.Read(analyzer, input);
             if (parsed.GetValue(json))
             {
                 var payload = new
                 {
-                    tokens = tokens.Select(t => new { term = t.Term, type = Token.TypeName(t.Type), start = t.Start, end = t.End }),
+                    tokens = tokens.Select(t => new { term = t.Term, type = t.Type, start = t.Start, end = t.End, position = t.Position }),
                 };
                 await io.Out.WriteLineAsync(JsonSerializer.Serialize(payload, CliApp.Json));
             }
             else
             {
                 foreach (var t in tokens)
-                    await io.Out.WriteLineAsync($"{t.Term}\t{Token.TypeName(t.Type)}\t{t.Start}\t{t.End}");
+                    await io.Out.WriteLineAsync($"{t.Term}\t{t.Type}\t{t.Start}\t{t.End}\t{t.Position}");
             }
             return ExitCodes.Success;
         });

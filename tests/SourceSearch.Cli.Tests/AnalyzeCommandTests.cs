@@ -19,8 +19,9 @@ public sealed class AnalyzeCommandTests
         Assert.NotEmpty(tokens);
         foreach (var t in tokens)
         {
-            Assert.Equal(["term", "type", "start", "end"], t.EnumerateObject().Select(p => p.Name).ToArray());
-            Assert.Contains(t.GetProperty("type").GetString(), new[] { "word", "bigram", "latin", "number" });
+            Assert.Equal(["term", "type", "start", "end", "position"], t.EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.Contains(t.GetProperty("type").GetString(), new[] { "word", "bigram", "latin", "number", "synonym" });
+            Assert.True(t.GetProperty("position").GetInt32() >= 0);
             int start = t.GetProperty("start").GetInt32(), end = t.GetProperty("end").GetInt32();
             Assert.InRange(start, 0, text.Length - 1);
             Assert.InRange(end, start + 1, text.Length);
@@ -35,7 +36,8 @@ public sealed class AnalyzeCommandTests
     {
         var r = await CliRunner.RunAsync("analyze", "软件");
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal("软件\tword\t0\t2\n软件\tbigram\t0\t2\n", r.Out.ReplaceLineEndings("\n"));
+        // The word and the bigram at its place are one term: kept once.
+        Assert.Equal("软件\tword\t0\t2\t0\n", r.Out.ReplaceLineEndings("\n"));
     }
 
     [Fact]
@@ -83,5 +85,21 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("思必驰\tword", r.Out);
         Assert.Contains("userdict.txt:1", r.Error);
+    }
+
+    [Fact]
+    public async Task SmartCn_is_selectable_and_an_unknown_analyzer_is_a_usage_error()
+    {
+        var r = await CliRunner.RunAsync("analyze", "--analyzer", "smartcn", "--json", "蘇州的記憶體");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        var types = doc.RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("type").GetString()).ToList();
+        Assert.Contains(doc.RootElement.GetProperty("tokens").EnumerateArray(), t => t.GetProperty("term").GetString() == "苏州");
+        Assert.DoesNotContain("bigram", types); // SmartCn gives words only
+
+        var bad = await CliRunner.RunAsync("analyze", "--analyzer", "jieba", "x");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("jieba", bad.Error);
+        Assert.Equal("", bad.Out);
     }
 }

@@ -43,16 +43,16 @@ public sealed class VocabularySynonyms
 
     /// <summary>
     /// Adds a <see cref="TokenType.Synonym"/> token for every Taiwan word in <paramref name="folded"/>
-    /// (longest match, left to right) that begins and ends where words of <paramref name="tokens"/> do
-    /// (资讯 is not looked for across 投资|讯号), spanning the original characters of the word.
+    /// (longest match, left to right) that begins where a word of <paramref name="tokens"/> does (资讯 is not
+    /// looked for across 投资|讯号), spanning the original characters of the word. Its end may fall inside a
+    /// word: the segmenter reads 分割槽輪 as 分割|槽轮, where OpenCC's table has 分割槽 (mainland 分区).
     /// </summary>
     public void Emit(MappedText folded, List<Token> tokens)
     {
         if (_terms.Count == 0) return;
         var starts = new HashSet<int>();
-        var ends = new HashSet<int>();
         foreach (var t in tokens)
-            if (t.Type == TokenType.Word) { starts.Add(t.Start); ends.Add(t.End); }
+            if (t.Type == TokenType.Word) starts.Add(t.Start);
         string s = folded.Text;
         int count = tokens.Count;
         int i = 0;
@@ -61,7 +61,7 @@ public sealed class VocabularySynonyms
             int m = _keys.LongestMatch(s.AsSpan(i), out var index);
             if (m == 0 || index is null) { i++; continue; }
             var (start, end) = folded.MapSpan(i, i + m);
-            if (!starts.Contains(start) || !ends.Contains(end)) { i++; continue; }
+            if (!starts.Contains(start)) { i++; continue; }
             foreach (var term in _terms[int.Parse(index, System.Globalization.CultureInfo.InvariantCulture)])
                 tokens.Add(new Token(term, TokenType.Synonym, start, end));
             i += m;

@@ -1,4 +1,3 @@
-using Lucene.Net.Analysis.TokenAttributes;
 using SourceSearch.Text;
 using SourceSearch.Text.Analysis;
 
@@ -8,24 +7,8 @@ namespace SourceSearch.Tests.Text;
 [Collection(AnalysisCollection.Name)]
 public sealed class LuceneAnalysisTests(AnalysisFixture fx)
 {
-    internal static List<(string Term, string Type, int Start, int End, int Position)> Read(Lucene.Net.Analysis.Analyzer analyzer, string text)
-    {
-        var tokens = new List<(string, string, int, int, int)>();
-        using var stream = analyzer.GetTokenStream("body", new StringReader(text));
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        var offset = stream.AddAttribute<IOffsetAttribute>();
-        var increment = stream.AddAttribute<IPositionIncrementAttribute>();
-        var type = stream.AddAttribute<ITypeAttribute>();
-        stream.Reset();
-        int position = -1;
-        while (stream.IncrementToken())
-        {
-            position += increment.PositionIncrement;
-            tokens.Add((term.ToString(), type.Type, offset.StartOffset, offset.EndOffset, position));
-        }
-        stream.End();
-        return tokens;
-    }
+    internal static List<(string Term, string Type, int Start, int End, int Position)> Read(Lucene.Net.Analysis.Analyzer analyzer, string text) =>
+        [.. AnalyzedToken.Read(analyzer, text).Select(t => (t.Term, t.Type, t.Start, t.End, t.Position))];
 
     private ChainAnalyzer Words(bool traditional = false) => new(fx.Analyzer, TokenizerKind.Words, traditional);
 
