@@ -27,7 +27,8 @@ public sealed class Analyzer
         Segmenter = segmenter;
         // Built on first use: the user dictionary, added after construction, changes how synonyms segment.
         _synonyms = new Lazy<VocabularySynonyms>(() => new VocabularySynonyms(scriptFolder.TaiwanVocabularyEntries, FoldToString,
-            word => Analyze(word, Script.Simplified).Where(t => t.Type == TokenType.Word).Select(t => t.Term)));
+            word => Analyze(word, Script.Simplified).Where(t => t.Type == TokenType.Word).Select(t => t.Term),
+            word => segmenter.Dictionary.Frequency(word)));
     }
 
     public WordSegmenter Segmenter { get; }

@@ -14,15 +14,24 @@ public sealed class VocabularySynonyms
     private readonly List<string[]> _terms = [];
     private readonly HashSet<string> _allTerms = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A Taiwan word that is this frequent in jieba's (mainland) dictionary is a common word on both sides, not
+    /// regional vocabulary: 建立, 核心, 指标, 智慧, 资料 mean the same in Taiwan outside computing, and their table
+    /// entries (→ 创建, 内核, 指针, 智能, 数据) would find text that says something else. 资讯 (561) stays.
+    /// </summary>
+    public const int CommonWordFrequency = 1000;
+
     /// <param name="entries">Taiwan word → mainland word (OpenCC's TWPhrasesRev), unfolded.</param>
     /// <param name="fold">Folds text as the chain does before segmentation.</param>
     /// <param name="words">The words a folded mainland word is indexed as.</param>
-    public VocabularySynonyms(IEnumerable<(string Key, string Value)> entries, Func<string, string> fold, Func<string, IEnumerable<string>> words)
+    /// <param name="frequency">A folded word's frequency in the segmentation dictionary (negative when absent).</param>
+    public VocabularySynonyms(IEnumerable<(string Key, string Value)> entries, Func<string, string> fold, Func<string, IEnumerable<string>> words,
+        Func<string, int> frequency)
     {
         foreach (var (key, value) in entries)
         {
             string k = fold(key), v = fold(value);
-            if (k.Length == 0 || k == v) continue;
+            if (k.Length == 0 || k == v || frequency(k) >= CommonWordFrequency) continue;
             var terms = words(v).Where(t => t.Length > 0 && t != k).Distinct(StringComparer.Ordinal).ToArray();
             if (terms.Length == 0) continue;
             _terms.Add(terms);

@@ -68,6 +68,18 @@ public sealed class AnalyzerTests(AnalysisFixture fx)
     }
 
     [Theory]
+    [InlineData("核心", "内核")]
+    [InlineData("建立", "创建")]
+    [InlineData("指標", "指针")]
+    [InlineData("資料", "数据")]
+    public void Words_common_on_both_sides_get_no_synonym_even_in_Traditional_text(string word, string tableValue)
+    {
+        // OpenCC's table maps them (computing senses), but they are everyday words in both regions.
+        var tokens = A.Analyze("臺灣的" + word, Script.Traditional);
+        Assert.DoesNotContain(tokens, t => t.Term == tableValue);
+    }
+
+    [Theory]
     [InlineData("核心 指标 智慧 建立 整合 线上 开启")]   // Simplified (no character of one script only): as it is
     [InlineData("软体动物的核心指标")]                  // Simplified: never given Taiwan-to-mainland synonyms
     [InlineData("成效显著，核心企业的指标，智慧城市，建立平台，线上整合")]
