@@ -1,0 +1,310 @@
+using System.Globalization;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using SourceSearch.Text.Analysis;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace SourceSearch.Index.Lucene;
+
+/// <summary>The full-text index's files cannot be read: it is rebuilt from the store.</summary>
+public sealed class FullTextIndexDamagedException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// The full-text index on Lucene.Net 4.8: a document per passage with its analysed body, the article's
+/// title, the regional-vocabulary synonyms, and the article's number, span and metadata for filters.
+/// <para>
+/// The directory is opened as <see cref="NIOFSDirectory"/>, never through FSDirectory.Open: on Linux x64 that
+/// picks MMapDirectory, which under concurrent searches through SearcherManager can crash the process
+/// (Lucene.Net #1013, fixed after beta00017) and slows down with more cores (#1151).
+/// </para>
+/// <para>
+/// One process holds the write lock: it adds, deletes, refreshes near-real-time readers and commits. Another
+/// process opening the same folder gets a reader of the commits (<see cref="IsWriter"/> false) and writes only
+/// to the store, whose changes the writer replays.
+/// </para>
+/// </summary>
+public sealed class LuceneIndex : IFullTextIndex
+{
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+    internal const string DocField = "doc", StartField = "start", EndField = "end";
+    internal const string BodyField = "body", TitleField = "title", VocabularyField = "vocab";
+    internal const string SourceField = "source", AuthorField = "author", DateField = "date";
+    private const string SequenceKey = "sequence", AnalysisKey = "analysis";
+
+    private static readonly FieldType Analysed = CreateAnalysed();
+
+    private readonly LuceneDirectory _directory;
+    private readonly IndexWriter? _writer;
+    private readonly SearcherManager _searchers;
+    private readonly object _commitLock = new();
+
+    public string Folder { get; }
+    public bool IsWriter => _writer is not null;
+    public long CommittedSequence { get; private set; }
+    public string? CommittedAnalysis { get; private set; }
+
+    private LuceneIndex(string folder, LuceneDirectory directory, IndexWriter? writer)
+    {
+        Folder = folder;
+        _directory = directory;
+        _writer = writer;
+        var factory = new Bm25SearcherFactory();
+        _searchers = writer is not null ? new SearcherManager(writer, true, factory) : new SearcherManager(directory, factory);
+        ReadCommitData();
+    }
+
+    /// <summary>
+    /// Opens (creating) the index in <paramref name="folder"/>: as its writer when no other process holds the
+    /// write lock (or when <paramref name="mustWrite"/>, waiting for it up to Lucene's timeout), else as a reader of its commits.
+    /// </summary>
+    public static LuceneIndex Open(string folder, bool mustWrite = false)
+    {
+        System.IO.Directory.CreateDirectory(folder);
+        var directory = new NIOFSDirectory(new DirectoryInfo(folder));
+        try
+        {
+            var config = new IndexWriterConfig(Version, new global::Lucene.Net.Analysis.Core.KeywordAnalyzer())
+            {
+                OpenMode = OpenMode.CREATE_OR_APPEND,
+                Similarity = new BM25Similarity(), // norms are encoded as the similarity that reads them expects
+                RAMBufferSizeMB = 128,
+                WriteLockTimeout = mustWrite ? 10_000 : 0,
+            };
+            IndexWriter writer;
+            try { writer = new IndexWriter(directory, config); }
+            catch (LockObtainFailedException) when (!mustWrite && DirectoryReader.IndexExists(directory))
+            {
+                return new LuceneIndex(folder, directory, null);
+            }
+            // A new index gets a first commit, so readers in other processes can open it.
+            if (!DirectoryReader.IndexExists(directory)) writer.Commit();
+            return new LuceneIndex(folder, directory, writer);
+        }
+        catch (Exception e) when (e is CorruptIndexException or IndexFormatTooOldException or IndexFormatTooNewException or EndOfStreamException
+                                   or FileNotFoundException or System.IO.DirectoryNotFoundException)
+        {
+            directory.Dispose();
+            throw new FullTextIndexDamagedException($"the full-text index in {folder} cannot be read ({e.Message})", e);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    private void ReadCommitData()
+    {
+        if (!DirectoryReader.IndexExists(_directory)) return;
+        var infos = new SegmentInfos();
+        infos.Read(_directory);
+        var data = infos.UserData;
+        CommittedSequence = data.TryGetValue(SequenceKey, out var s) && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 0;
+        CommittedAnalysis = data.TryGetValue(AnalysisKey, out var a) ? a : null;
+    }
+
+    private IndexWriter Writer => _writer ?? throw new InvalidOperationException("another process holds the full-text index's write lock");
+
+    public void Add(IndexedArticle article)
+    {
+        var docs = new List<IEnumerable<IIndexableField>>(article.Passages.Count);
+        foreach (var p in article.Passages)
+        {
+            var doc = new Document
+            {
+                new StringField(DocField, Key(article.Doc), Field.Store.NO),
+                new NumericDocValuesField(DocField, article.Doc),
+                new NumericDocValuesField(StartField, p.Start),
+                new NumericDocValuesField(EndField, p.End),
+                new Field(BodyField, new TokenListStream(p.Body), Analysed),
+                new Field(TitleField, new TokenListStream(article.Title), Analysed),
+            };
+            if (p.Synonyms.Count > 0 || article.TitleSynonyms.Count > 0)
+                doc.Add(new Field(VocabularyField, new TokenListStream([.. p.Synonyms, .. article.TitleSynonyms]), Analysed));
+            if (article.Source is { } source) doc.Add(new StringField(SourceField, source, Field.Store.NO));
+            if (article.Author is { } author) doc.Add(new StringField(AuthorField, author, Field.Store.NO));
+            if (article.DateKey is { } date) doc.Add(new StringField(DateField, date, Field.Store.NO));
+            docs.Add(doc);
+        }
+        // An article's passages go in together (one block: never half an article in a segment).
+        Writer.AddDocuments(docs);
+    }
+
+    public void Delete(long doc) => Writer.DeleteDocuments(new Term(DocField, Key(doc)));
+
+    private static string Key(long doc) => doc.ToString(CultureInfo.InvariantCulture);
+
+    public void Refresh() => _searchers.MaybeRefreshBlocking();
+
+    public void RefreshFromCommits()
+    {
+        if (_writer is not null) return;
+        _searchers.MaybeRefreshBlocking();
+        ReadCommitData();
+    }
+
+    public void Commit(long sequence, string analysis)
+    {
+        lock (_commitLock)
+        {
+            Writer.SetCommitData(new Dictionary<string, string>
+            {
+                [SequenceKey] = sequence.ToString(CultureInfo.InvariantCulture),
+                [AnalysisKey] = analysis,
+            });
+            Writer.Commit();
+            CommittedSequence = sequence;
+            CommittedAnalysis = analysis;
+        }
+    }
+
+    public List<PassageMatch> Search(IndexQuery query, IndexFilters filters, FieldWeights weights, int limit)
+    {
+        var compiled = LuceneQueries.Compile(query, weights);
+        if (!filters.IsEmpty) compiled = new FilteredQuery(compiled, new QueryWrapperFilter(LuceneQueries.Filter(filters)));
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var top = searcher.Search(compiled, Math.Max(1, limit));
+            var leaves = searcher.IndexReader.Leaves;
+            var result = new List<PassageMatch>(top.ScoreDocs.Length);
+            foreach (var hit in top.ScoreDocs)
+            {
+                var leaf = leaves[ReaderUtil.SubIndex(hit.Doc, leaves)];
+                int local = hit.Doc - leaf.DocBase;
+                var reader = leaf.AtomicReader;
+                long Value(string field) => reader.GetNumericDocValues(field)?.Get(local) ?? -1;
+                result.Add(new PassageMatch(Value(DocField), (int)Value(StartField), (int)Value(EndField), hit.Score));
+            }
+            return result;
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    public Dictionary<long, int> PassageCounts()
+    {
+        var counts = new Dictionary<long, int>();
+        var searcher = _searchers.Acquire();
+        try
+        {
+            foreach (var leaf in searcher.IndexReader.Leaves)
+            {
+                var reader = leaf.AtomicReader;
+                var docs = reader.GetNumericDocValues(DocField);
+                var live = reader.LiveDocs;
+                for (int i = 0; i < reader.MaxDoc; i++)
+                {
+                    if (live is not null && !live.Get(i)) continue;
+                    long doc = docs?.Get(i) ?? -1;
+                    counts[doc] = counts.GetValueOrDefault(doc) + 1;
+                }
+            }
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+        return counts;
+    }
+
+    public IReadOnlyList<string> CheckIntegrity()
+    {
+        var problems = new List<string>();
+        // CheckIndex reads the last commit; what this writer holds uncommitted is the store's to replay.
+        using var output = new StringWriter();
+        var checker = new CheckIndex(_directory) { InfoStream = output };
+        var status = checker.DoCheckIndex();
+        if (!status.Clean)
+            problems.Add("lucene: CheckIndex found a damaged index (" + (status.MissingSegments ? "missing segments" : $"{status.NumBadSegments} bad segments") + ")");
+        return problems;
+    }
+
+    public void Optimize()
+    {
+        Writer.ForceMerge(1);
+        Refresh();
+    }
+
+    public void Dispose()
+    {
+        _searchers.Dispose();
+        if (_writer is not null)
+        {
+            try { _writer.Dispose(); }
+            finally
+            {
+                // IndexWriter.Dispose can keep the write lock when its last commit throws (Lucene.Net #1284):
+                // release it, so the next open in this or another process can write.
+                if (IndexWriter.IsLocked(_directory)) IndexWriter.Unlock(_directory);
+            }
+        }
+        _directory.Dispose();
+    }
+
+    private static FieldType CreateAnalysed()
+    {
+        var type = new FieldType(TextField.TYPE_NOT_STORED)
+        {
+            IndexOptions = global::Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS_AND_POSITIONS,
+            OmitNorms = false,
+            StoreTermVectors = false,
+        };
+        type.Freeze();
+        return type;
+    }
+
+    private sealed class Bm25SearcherFactory : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
+    }
+
+    /// <summary>Tokens analysed before (in parallel, by the chain's Lucene analyzer), given to the index as they are.</summary>
+    private sealed class TokenListStream : TokenStream
+    {
+        private readonly IReadOnlyList<AnalyzedToken> _tokens;
+        private readonly ICharTermAttribute _term;
+        private readonly IPositionIncrementAttribute _increment;
+        private readonly IOffsetAttribute _offset;
+        private int _next;
+        private int _position = -1;
+
+        public TokenListStream(IReadOnlyList<AnalyzedToken> tokens)
+        {
+            _tokens = tokens;
+            _term = AddAttribute<ICharTermAttribute>();
+            _increment = AddAttribute<IPositionIncrementAttribute>();
+            _offset = AddAttribute<IOffsetAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            if (_next >= _tokens.Count) return false;
+            ClearAttributes();
+            var t = _tokens[_next++];
+            _term.SetEmpty().Append(t.Term);
+            // The first token's increment must be positive; positions never go back.
+            int increment = Math.Max(0, t.Position - _position);
+            if (_position < 0) increment = Math.Max(1, increment);
+            _increment.PositionIncrement = increment;
+            _position += increment;
+            _offset.SetOffset(t.Start, Math.Max(t.Start, t.End));
+            return true;
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            _next = 0;
+            _position = -1;
+        }
+    }
+}
