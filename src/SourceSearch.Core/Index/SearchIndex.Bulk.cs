@@ -144,10 +144,8 @@ public sealed partial class SearchIndex
         await using var c = await ConnectAsync(cancel, pooled: !options.BulkLoad);
         if (options.BulkLoad)
         {
-            // A 128 MB page cache (the b-trees being appended to stay in memory), and FTS5 merging only when 16
-            // segments pile up at a level instead of 4: the final 'optimize' merges everything once.
+            // A 128 MB page cache: the b-trees being appended to stay in memory.
             await ExecuteAsync(c, "PRAGMA cache_size=-131072;", cancel);
-            await ExecuteAsync(c, "INSERT INTO fts(fts, rank) VALUES('automerge', 16);", cancel);
         }
         await using var statements = new Statements(c) { Reindexing = options.Reindexing };
         var change = NewChange("replace", actor);
@@ -175,12 +173,9 @@ public sealed partial class SearchIndex
         finally
         {
             if (tx is not null) await tx.DisposeAsync(); // rolled back: nothing of an uncommitted transaction stays
-            if (options.BulkLoad)
-            {
-                try { await ExecuteAsync(c, "INSERT INTO fts(fts, rank) VALUES('automerge', 4);", CancellationToken.None); }
-                catch (SqliteException) { } // a disk that just filled up: the setting only tunes merging
-            }
         }
+        // The import's end is a durable point of the full-text index too.
+        await CommitFullTextAsync(force: true, cancel);
 
         async Task CommitAsync()
         {
@@ -188,6 +183,8 @@ public sealed partial class SearchIndex
             await tx.DisposeAsync();
             tx = null;
             statements.Transaction = null;
+            await CatchUpAsync(cancel);
+            await CommitFullTextAsync(force: false, cancel);
             var done = outcomes;
             outcomes = [];
             chars = 0;

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using SourceSearch.Import;
 using SourceSearch.Text;
+using SourceSearch.Text.Analysis;
 
 namespace SourceSearch.Index;
 
@@ -14,20 +15,15 @@ public enum AddOutcome { Added, Replaced, Unchanged }
 public sealed record StoredArticle(Article Article, Script Script, IReadOnlyList<Passage> Passages, IReadOnlyList<string> OtherVersions);
 
 /// <summary>
-/// The index: one SQLite database (WAL) with the articles (original text verbatim), their passages
-/// (offsets into the text) and an FTS5 table over the passages' analysed tokens. All SQL lives here.
-/// Every write is one transaction, so a crash leaves each article wholly there or wholly absent.
+/// The index: the article store, one SQLite database (WAL) with the articles (original text verbatim), their
+/// passages (offsets into the text), the audit log and the change sequence; and the full-text index derived
+/// from it (Lucene, see SearchIndex.FullText). All SQL lives here. Every write is one store transaction, so a
+/// crash leaves each article wholly there or wholly absent.
 /// </summary>
 public sealed partial class SearchIndex : IDisposable
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
     public const string FileName = "sourcesearch.db";
-
-    // FTS5 sees pre-analysed terms separated by spaces; the connectors our Latin terms keep
-    // (deepseek-r1, 2.67, c++) must stay inside a token. The ascii tokenizer splits only there (everything
-    // beyond ASCII is part of a token): the terms are already folded, and unicode61 classifying every character
-    // of them again took a tenth of the indexing time.
-    private const string FtsTokenizer = "ascii tokenchars '-_.+&/'";
 
     private readonly string _connectionString;
 
@@ -57,7 +53,8 @@ public sealed partial class SearchIndex : IDisposable
     /// Throws <see cref="IndexMismatchException"/> when another schema or analysis built it, unless
     /// <paramref name="allowMismatch"/> (for reindex).
     /// </summary>
-    public static async Task<SearchIndex> OpenAsync(string directory, Analyzer analyzer, bool create = true, bool allowMismatch = false, CancellationToken cancel = default)
+    public static async Task<SearchIndex> OpenAsync(string directory, Analyzer analyzer, bool create = true, bool allowMismatch = false, CancellationToken cancel = default,
+        TokenizerKind tokenizer = TokenizerKind.Words, IProgress<(long Done, long Total)>? rebuildProgress = null)
     {
         string path = PathIn(directory);
         if (!File.Exists(path))
@@ -69,7 +66,7 @@ public sealed partial class SearchIndex : IDisposable
                 throw new IndexUnusableException($"cannot create the index folder {directory}: {e.Message}", e);
             }
         }
-        var index = new SearchIndex(path, analyzer, readOnly: false);
+        var index = new SearchIndex(path, analyzer, readOnly: false) { Tokenizer = tokenizer, RebuildProgress = rebuildProgress };
         try
         {
             await index.InitializeAsync(allowMismatch, cancel);
@@ -80,6 +77,20 @@ public sealed partial class SearchIndex : IDisposable
             // A folder or file that cannot be written: searches are still served from it, read-only.
             if (CannotWrite(e) && await OpenReadOnlyAsync(directory, analyzer, allowMismatch, cancel) is { } readOnly) return readOnly;
             throw new IndexUnusableException($"the index {path} cannot be opened: {e.Message}", e);
+        }
+        try
+        {
+            await index.OpenFullTextAsync(allowMismatch, cancel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or global::Lucene.Net.Store.LockObtainFailedException)
+        {
+            index.Dispose();
+            throw new IndexUnusableException($"the full-text index in {Path.Combine(directory, FullTextFolderName)} cannot be opened: {e.Message}", e);
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
         }
         return index;
     }
@@ -98,7 +109,8 @@ public sealed partial class SearchIndex : IDisposable
             await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
             await ExecuteAsync(c, Schema, cancel, tx);
             await SetMetaAsync(c, tx, "schema_version", SchemaVersion.ToString(CultureInfo.InvariantCulture), cancel);
-            await SetMetaAsync(c, tx, "analysis", Analyzer.Fingerprint, cancel);
+            await SetMetaAsync(c, tx, "tokenizer", Tokenizer.Name(), cancel);
+            await SetMetaAsync(c, tx, "analysis", Fingerprint, cancel);
             await SetMetaAsync(c, tx, "created", DateTimeOffset.UtcNow.ToString("O"), cancel);
             await tx.CommitAsync(cancel);
             await EnsureHistoryAsync(c, cancel);
@@ -106,6 +118,9 @@ public sealed partial class SearchIndex : IDisposable
         }
         string? schema = await GetMetaAsync(c, "schema_version", cancel);
         string? analysis = await GetMetaAsync(c, "analysis", cancel);
+        // The tokenizer is chosen when the index is created; queries use the one it was built with.
+        if (TokenizerKinds.TryParse(await GetMetaAsync(c, "tokenizer", cancel), out var kind)) Tokenizer = kind;
+        else Tokenizer = TokenizerKind.Words;
         _olderSchema = SchemaMismatch(schema);
         // An index of another version is not touched (not even the history table added) until reindex.
         if (allowMismatch)
@@ -114,17 +129,10 @@ public sealed partial class SearchIndex : IDisposable
             return;
         }
         if (_olderSchema is { } mismatch) throw new IndexMismatchException(mismatch);
-        if (analysis != Analyzer.Fingerprint)
+        if (analysis != Fingerprint)
             throw new IndexMismatchException(
-                $"the index {DatabasePath} was analysed differently ({Describe(analysis)}) from how queries are analysed now ({Describe(Analyzer.Fingerprint)}): run 'sourcesearch reindex' to bring it in step");
-        if (!IsReadOnly)
-        {
-            await EnsureHistoryAsync(c, cancel);
-            // A bulk import killed before it could set FTS5's merging back (the setting is stored in the index)
-            // would leave every later write merging lazily.
-            if (await ScalarAsync<long>(c, "SELECT count(*) FROM fts_config WHERE k = 'automerge' AND v <> 4", cancel) > 0)
-                await ExecuteAsync(c, "INSERT INTO fts(fts, rank) VALUES('automerge', 4);", cancel);
-        }
+                $"the index {DatabasePath} was analysed differently ({Describe(analysis)}) from how queries are analysed now ({Describe(Fingerprint)}): run 'sourcesearch reindex' to bring it in step");
+        if (!IsReadOnly) await EnsureHistoryAsync(c, cancel);
     }
 
     private static string Describe(string? fingerprint) => fingerprint ?? "unknown";
@@ -145,7 +153,7 @@ public sealed partial class SearchIndex : IDisposable
     private const string Schema = $"""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         {ArticlesTable}
-        {FtsTable}
+        {ChangesTable}
         """;
 
     private const string ArticlesTable = """
@@ -167,14 +175,11 @@ public sealed partial class SearchIndex : IDisposable
         CREATE INDEX articles_date ON articles(date_key) WHERE date_key IS NOT NULL;
         """;
 
-    // A passage's words and grams in one column, `body`, the first: FTS5 marks every column but the first
-    // with two bytes in each posting, and a word that is also a gram (most two-character words) is then one
-    // posting, not two. Words and grams weighed the same in BM25 as two columns, and one column ranks nearly
-    // alike (a third off the postings; drcd-dev R@1 .953 → .951, README Evaluation).
-    // `vocab` holds the regional-vocabulary synonyms of Traditional-script text (软件 over 軟體): a column of
-    // its own so a match through a synonym weighs less than a literal one (SearchOptions.VocabularyWeight).
-    private const string FtsTable = $"""
-        CREATE VIRTUAL TABLE fts USING fts5(body, title, vocab, content='', contentless_delete=1, tokenize="{FtsTokenizer}");
+    // Every write to the articles records here, in its transaction, which article rows it added and removed:
+    // the full-text index replays them in order (SearchIndex.FullText). AUTOINCREMENT: a number is never
+    // given again, also after the rows a Lucene commit holds are pruned.
+    private const string ChangesTable = """
+        CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, doc INTEGER NOT NULL, added INTEGER NOT NULL);
         """;
 
     internal async Task<SqliteConnection> ConnectAsync(CancellationToken cancel, bool pooled = true)
@@ -240,6 +245,7 @@ public sealed partial class SearchIndex : IDisposable
             await tx.CommitAsync(cancel);
         }
         catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
+        await CatchUpAsync(cancel); // searchable by the next search
         return outcomes;
     }
 
@@ -256,8 +262,7 @@ public sealed partial class SearchIndex : IDisposable
     }
 
     private sealed record PreparedArticle(
-        Article Article, long ContentHash, long FoldedHash, Script Script, string TitleTerms,
-        IReadOnlyList<Passage> Passages, string[] Body, string[] Vocabulary);
+        Article Article, long ContentHash, long FoldedHash, Script Script, IReadOnlyList<Passage> Passages, IndexedArticle? Indexed);
 
     // The content hashes stored for these ids (and for ids sharing their keys), read in one statement.
     private async Task<Dictionary<string, long>> StoredHashesAsync(IEnumerable<string> ids, CancellationToken cancel)
@@ -270,46 +275,14 @@ public sealed partial class SearchIndex : IDisposable
 
     private PreparedArticle Prepare(Article a, long contentHash)
     {
-        // The article's script decides for all its parts whether regional vocabulary is added (a passage or title
-        // of a Traditional article may have no character of one script only).
         var script = Analyzer.DetectScript(a.Text);
-        var tokens = Analyzer.Analyze(a.Text, script);
         var passages = PassageSplitter.Split(a.Text);
         if (passages.Count == 0) passages = [new Passage(0, a.Text.Length)];
-        var words = new StringBuilder[passages.Count];
-        var grams = new StringBuilder[passages.Count];
-        var synonyms = new StringBuilder[passages.Count];
-        for (int k = 0; k < passages.Count; k++) { words[k] = new(); grams[k] = new(); synonyms[k] = new(); }
-        int p = 0;
-        foreach (var t in tokens)
-        {
-            while (p + 1 < passages.Count && t.Start >= passages[p].End) p++;
-            if (IsItsGram(t)) continue;
-            var sb = t.Type switch { TokenType.Bigram => grams[p], TokenType.Synonym => synonyms[p], _ => words[p] };
-            if (sb.Length > 0) sb.Append(' ');
-            sb.Append(t.Term);
-        }
-        // Title words first, then its grams, so a phrase of grams is consecutive in the title column too.
-        var titleTokens = Analyzer.Analyze(a.Title ?? "", script);
-        string titleTerms = string.Join(' ', titleTokens.Where(t => t.Type is not TokenType.Bigram and not TokenType.Synonym && !IsItsGram(t))
-            .Concat(titleTokens.Where(t => t.Type == TokenType.Bigram)).Select(t => t.Term));
-        string titleSynonyms = string.Join(' ', titleTokens.Where(t => t.Type == TokenType.Synonym).Select(t => t.Term));
-        // A passage's grams first, then its words (see FtsTable): each kind stays in a row for phrase matching.
-        var body = new string[passages.Count];
-        var vocabulary = new string[passages.Count];
-        for (int k = 0; k < body.Length; k++)
-        {
-            body[k] = grams[k].Length == 0 ? words[k].ToString() : words[k].Length == 0 ? grams[k].ToString() : grams[k].Append(' ').Append(words[k]).ToString();
-            vocabulary[k] = titleSynonyms.Length == 0 ? synonyms[k].ToString() : synonyms[k].Length == 0 ? titleSynonyms : synonyms[k].Append(' ').Append(titleSynonyms).ToString();
-        }
-        return new PreparedArticle(a, contentHash, FoldedHash(Analyzer.FoldCharacters(a.Text)), script, titleTerms,
-            passages, body, vocabulary);
+        // Analysed here (on the import's workers) when this process writes the full-text index; the article's
+        // number is given when it is written.
+        var indexed = _fullText is { IsWriter: true } ? Passages.Analyse(0, a, passages, script, DateKeys.Parse(a.Date).Key) : null;
+        return new PreparedArticle(a, contentHash, FoldedHash(Analyzer.FoldCharacters(a.Text)), script, passages, indexed);
     }
-
-    // A word of two Han characters is the bigram at the same place, which is indexed in the same column: the
-    // same term twice at one spot would cost a position in the postings and count the word twice.
-    private static bool IsItsGram(Token t) =>
-        t.Type == TokenType.Word && t.Term.Length == 2 && !char.IsSurrogate(t.Term[0]) && CharClass.IsHan(t.Term[0]) && CharClass.IsHan(t.Term[1]);
 
     // 64 bits of SHA-256: a changed article mistaken for unchanged, or two different texts taken for versions of
     // one, needs a collision of odds about 1 in 10^19 per pair (1 in 10^9 over a corpus of a million articles).
@@ -399,7 +372,7 @@ public sealed partial class SearchIndex : IDisposable
         if (old is { } existing)
         {
             await RecordOldVersionAsync(s.Connection, s.Transaction!, existing.Doc, change, cancel);
-            await DeleteRowsAsync(s, existing.Doc, existing.Passages, cancel);
+            await DeleteRowsAsync(s, existing.Doc, cancel);
         }
         // A replaced article gets new row ids at the end: its passages may be more than before.
         long doc = await NextDocAsync(s, cancel);
@@ -412,8 +385,9 @@ public sealed partial class SearchIndex : IDisposable
             ("$content_hash", p.ContentHash), ("$folded_hash", p.FoldedHash), ("$date_key", dateKey), ("$year", year),
             ("$title", a.Title ?? ""), ("$author", a.Author), ("$date", a.Date), ("$source", a.Source), ("$url", a.Url),
             ("$text", TextColumn.Encode(a.Text))).ExecuteNonQueryAsync(cancel);
-        await InsertFtsRowsAsync(s, doc, p.TitleTerms, p.Body, p.Vocabulary, cancel);
-        s.NextDoc = doc + p.Passages.Count;
+        await s.Get("INSERT INTO changes(doc, added) VALUES($doc, 1)", ("$doc", doc)).ExecuteNonQueryAsync(cancel);
+        Analysed(doc, p.Indexed);
+        s.NextDoc = doc + 1;
         return old is null ? AddOutcome.Added : AddOutcome.Replaced;
     }
 
@@ -427,7 +401,7 @@ public sealed partial class SearchIndex : IDisposable
         string? analysis;
         await using (var r = await s.Get("SELECT value FROM meta WHERE key = 'analysis'").ExecuteReaderAsync(cancel))
             analysis = await r.ReadAsync(cancel) ? r.GetString(0) : null;
-        if (analysis != Analyzer.Fingerprint)
+        if (analysis != Fingerprint)
             throw new IndexWriteException(WriteFailureKind.Reindexed,
                 analysis == "reindex in progress"
                     ? $"the index {DatabasePath} is being reindexed by another process: nothing was written; searches miss articles until it ends. " +
@@ -436,39 +410,29 @@ public sealed partial class SearchIndex : IDisposable
         s.AnalysisChecked = true;
     }
 
-    private readonly record struct StoredRow(long Doc, long ContentHash, int Passages);
+    private readonly record struct StoredRow(long Doc, long ContentHash);
 
     private static async Task<StoredRow?> StoredRowAsync(Statements s, string id, CancellationToken cancel)
     {
-        await using var r = await s.Get("SELECT doc, content_hash, passages, length(text) FROM articles WHERE id_key = $key AND id = $id",
+        await using var r = await s.Get("SELECT doc, content_hash FROM articles WHERE id_key = $key AND id = $id",
             ("$key", IdKey(id)), ("$id", id)).ExecuteReaderAsync(cancel);
         if (!await r.ReadAsync(cancel)) return null;
-        return new StoredRow(r.GetInt64(0), r.GetInt64(1), PassageCount(r, 2, 3));
+        return new StoredRow(r.GetInt64(0), r.GetInt64(1));
     }
 
-    // How many FTS5 rows an article has; an unreadable list (only a damaged file has one) counts as one.
-    private static int PassageCount(SqliteDataReader r, int passages, int textBytes) =>
-        PassageList.Decode((byte[])r.GetValue(passages), r.GetInt32(textBytes) / 2)?.Count ?? 1;
-
+    // A new article row takes the number after the greatest ever given (AUTOINCREMENT's record of articles is not
+    // kept, so the greatest in the table or in the change log: a number the full-text index has seen is never reused).
     private static async Task<long> NextDocAsync(Statements s, CancellationToken cancel)
     {
         if (s.NextDoc is { } known) return known;
-        await using var r = await s.Get("SELECT doc, passages, length(text) FROM articles ORDER BY doc DESC LIMIT 1").ExecuteReaderAsync(cancel);
-        return (s.NextDoc = await r.ReadAsync(cancel) ? r.GetInt64(0) + PassageCount(r, 1, 2) : 1).Value;
+        await using var r = await s.Get("SELECT max(coalesce((SELECT max(doc) FROM articles), 0), coalesce((SELECT max(doc) FROM changes), 0))").ExecuteReaderAsync(cancel);
+        return (s.NextDoc = (await r.ReadAsync(cancel) && !r.IsDBNull(0) ? r.GetInt64(0) : 0) + 1).Value;
     }
 
-    private static async Task InsertFtsRowsAsync(Statements s, long doc, string titleTerms, string[] body, string[] vocabulary, CancellationToken cancel)
+    private static async Task DeleteRowsAsync(Statements s, long doc, CancellationToken cancel)
     {
-        for (int k = 0; k < body.Length; k++)
-            await s.Get("INSERT INTO fts(rowid, body, title, vocab) VALUES($pid, $body, $title, $vocab)",
-                ("$pid", doc + k), ("$body", body[k]), ("$title", titleTerms), ("$vocab", vocabulary[k])).ExecuteNonQueryAsync(cancel);
-    }
-
-    private static async Task DeleteRowsAsync(Statements s, long doc, int passages, CancellationToken cancel)
-    {
-        for (int k = 0; k < passages; k++)
-            await s.Get("DELETE FROM fts WHERE rowid = $pid", ("$pid", doc + k)).ExecuteNonQueryAsync(cancel);
         await s.Get("DELETE FROM articles WHERE doc = $doc", ("$doc", doc)).ExecuteNonQueryAsync(cancel);
+        await s.Get("INSERT INTO changes(doc, added) VALUES($doc, 0)", ("$doc", doc)).ExecuteNonQueryAsync(cancel);
     }
 
     /// <summary>Deletes an article (its last version kept in the history); false when there is none with that id.</summary>
@@ -485,11 +449,12 @@ public sealed partial class SearchIndex : IDisposable
             await EnsureSameAnalysisAsync(statements, cancel);
             if (await StoredRowAsync(statements, id, cancel) is not { } row) return false;
             await RecordOldVersionAsync(c, tx, row.Doc, NewChange("delete", actor), cancel);
-            await DeleteRowsAsync(statements, row.Doc, row.Passages, cancel);
+            await DeleteRowsAsync(statements, row.Doc, cancel);
             await tx.CommitAsync(cancel);
-            return true;
         }
         catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
+        await CatchUpAsync(cancel);
+        return true;
     }
 
     /// <summary>
@@ -504,6 +469,19 @@ public sealed partial class SearchIndex : IDisposable
         // Batches of none would read no article from articles_old, and then drop it.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ThrowIfReadOnly();
+        if (!FullText.IsWriter)
+            throw new IndexUnusableException($"another process (a server?) holds the full-text index in {FullTextFolder}: stop it, then run reindex");
+        // The rebuilt articles are numbered anew: the full-text index starts empty, marked as being rebuilt (an
+        // interrupted reindex leaves it so, and the next open after the store's reindex builds it from the store).
+        await _apply.WaitAsync(cancel);
+        try
+        {
+            DeleteAllFullText();
+            FullText.Commit(0, "rebuilding");
+            _appliedSequence = 0;
+            _analysed.Clear();
+        }
+        finally { _apply.Release(); }
         await using (var c = await ConnectAsync(cancel))
         {
             await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
@@ -511,11 +489,11 @@ public sealed partial class SearchIndex : IDisposable
             bool resuming = await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master WHERE name = 'articles_old'", cancel, tx) > 0;
             // Schema 1 kept passages in a table of their own (referring to articles: dropped before the rename).
             await ExecuteAsync(c, """
-                DROP TABLE IF EXISTS passages; DROP TABLE IF EXISTS fts;
+                DROP TABLE IF EXISTS passages; DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS changes;
                 DROP INDEX IF EXISTS articles_id; DROP INDEX IF EXISTS articles_folded; DROP INDEX IF EXISTS articles_date;
                 """, cancel, tx);
             await ExecuteAsync(c, resuming ? "DROP TABLE IF EXISTS articles;" : "ALTER TABLE articles RENAME TO articles_old;", cancel, tx);
-            await ExecuteAsync(c, ArticlesTable + FtsTable, cancel, tx);
+            await ExecuteAsync(c, ArticlesTable + ChangesTable, cancel, tx);
             await tx.CommitAsync(cancel);
         }
 
@@ -533,13 +511,19 @@ public sealed partial class SearchIndex : IDisposable
             await using (var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancel))
             {
                 await ExecuteAsync(c, "DROP TABLE articles_old;", cancel, tx);
-                await SetMetaAsync(c, tx, "analysis", Analyzer.Fingerprint, cancel);
+                await SetMetaAsync(c, tx, "analysis", Fingerprint, cancel);
+                await SetMetaAsync(c, tx, "tokenizer", Tokenizer.Name(), cancel);
                 await SetMetaAsync(c, tx, "schema_version", SchemaVersion.ToString(CultureInfo.InvariantCulture), cancel);
                 await tx.CommitAsync(cancel);
             }
             _olderSchema = null;
-            await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum;", cancel);
+            await ExecuteAsync(c, "PRAGMA incremental_vacuum;", cancel);
         }
+        await CatchUpAsync(cancel);
+        await _apply.WaitAsync(cancel);
+        try { FullText.Optimize(); }
+        finally { _apply.Release(); }
+        await CommitFullTextAsync(force: true, cancel);
         return done;
     }
 
@@ -601,12 +585,20 @@ public sealed partial class SearchIndex : IDisposable
         return new StoredArticle(article, script, passages ?? [new Passage(0, article.Text.Length)], versions);
     }
 
-    /// <summary>Merges FTS5's index segments (after a bulk load: smaller and faster to query) and gives the pages freed back.</summary>
+    /// <summary>Merges the full-text index's segments (after a bulk load: smaller and faster to query), commits it, and gives the store's freed pages back.</summary>
     public async Task OptimizeAsync(CancellationToken cancel = default)
     {
         ThrowIfReadOnly();
+        await CatchUpAsync(cancel);
+        if (FullText.IsWriter)
+        {
+            await _apply.WaitAsync(cancel);
+            try { FullText.Optimize(); }
+            finally { _apply.Release(); }
+            await CommitFullTextAsync(force: true, cancel);
+        }
         await using var c = await ConnectAsync(cancel);
-        try { await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('optimize'); PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);", cancel); }
+        try { await ExecuteAsync(c, "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);", cancel); }
         catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
     }
 
@@ -629,64 +621,74 @@ public sealed partial class SearchIndex : IDisposable
         return await ScalarAsync<long>(c, "SELECT count(*) FROM articles", cancel);
     }
 
-    /// <summary>SQLite's and FTS5's integrity checks plus the index's own invariants; empty when sound.</summary>
+    /// <summary>
+    /// SQLite's integrity check, Lucene's CheckIndex, the store's own invariants, and that store and full-text
+    /// index agree: every passage indexed once, nothing extra, and the sequence of changes held. Empty when sound.
+    /// </summary>
     public async Task<IReadOnlyList<string>> CheckAsync(CancellationToken cancel = default)
     {
         var problems = new List<string>();
-        // A connection of its own: on a pooled one that read the FTS index before another connection changed it,
-        // PRAGMA integrity_check checks FTS5's stale cached structure and reports "malformed inverted index"
-        // for a sound index (SQLite 3.50; FTS5's own integrity-check, run as a write, refreshes it).
         await using var c = await ConnectAsync(cancel, pooled: false);
         await using (var cmd = Command(c, null, "PRAGMA integrity_check"))
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
             while (await r.ReadAsync(cancel))
                 if (r.GetString(0) != "ok") problems.Add("sqlite: " + r.GetString(0));
-        try { await ExecuteAsync(c, "INSERT INTO fts(fts) VALUES('integrity-check');", cancel); }
-        catch (SqliteException e) { problems.Add("fts5: " + e.Message); }
         // The passage lists and id keys are read from columns an older schema does not have.
-        if (SchemaMismatch(await GetMetaAsync(c, "schema_version", cancel)) is { } mismatch) problems.Add(mismatch);
-        else problems.AddRange(await CheckPassagesAsync(c, cancel));
+        if (SchemaMismatch(await GetMetaAsync(c, "schema_version", cancel)) is { } mismatch)
+        {
+            problems.Add(mismatch);
+            return problems;
+        }
         string? analysis = await GetMetaAsync(c, "analysis", cancel);
-        if (analysis != Analyzer.Fingerprint) problems.Add("analysis differs from the current one: run 'sourcesearch reindex'");
+        if (analysis != Fingerprint) problems.Add("analysis differs from the current one: run 'sourcesearch reindex'");
+        var passages = await CheckStoreAsync(c, problems, cancel);
+        // The full-text index as of everything the store holds (this process writes it) or as of the writer's last commit.
+        await CatchUpAsync(cancel);
+        await CommitFullTextAsync(force: true, cancel);
+        problems.AddRange(FullText.CheckIntegrity());
+        long sequence = await LatestSequenceAsync(c, cancel);
+        if (FullText.IsWriter && FullText.CommittedSequence != sequence)
+            problems.Add($"the full-text index holds the store's changes up to {FullText.CommittedSequence}, the store has {sequence}");
+        if (FullText.CommittedAnalysis is { } committed && committed != Fingerprint)
+            problems.Add($"the full-text index was analysed differently ({committed}): run 'sourcesearch reindex'");
+        if (FullText.IsWriter)
+        {
+            var indexed = FullText.PassageCounts();
+            long missing = 0, extra = 0, wrong = 0;
+            foreach (var (doc, count) in passages)
+            {
+                if (!indexed.Remove(doc, out int n)) missing++;
+                else if (n != count) wrong++;
+            }
+            extra = indexed.Count;
+            if (missing > 0) problems.Add($"{missing} articles are missing from the full-text index");
+            if (wrong > 0) problems.Add($"{wrong} articles have another number of passages in the full-text index than in the store");
+            if (extra > 0) problems.Add($"the full-text index has passages of {extra} articles the store does not have");
+        }
         return problems;
     }
 
-    // Every article's passage list reads and fits its text, and its passages are exactly the FTS5 rows there are;
-    // every id is filed under its key, and once.
-    private static async Task<List<string>> CheckPassagesAsync(SqliteConnection c, CancellationToken cancel)
+    // Every article's passage list reads and fits its text; every id is filed under its key, and once. Returns each
+    // article's number of passages.
+    private static async Task<Dictionary<long, int>> CheckStoreAsync(SqliteConnection c, List<string> problems, CancellationToken cancel)
     {
-        var problems = new List<string>();
-        var rows = new HashSet<long>();
-        await using (var cmd = Command(c, null, "SELECT id FROM fts_docsize"))
-        await using (var r = await cmd.ExecuteReaderAsync(cancel))
-            while (await r.ReadAsync(cancel)) rows.Add(r.GetInt64(0));
-        long unreadable = 0, missing = 0, owned = 0, misfiled = 0, overlapping = 0;
-        long end = long.MinValue; // the first row id after the passages of the articles read so far
+        var passages = new Dictionary<long, int>();
+        long unreadable = 0, misfiled = 0;
         await using (var cmd = Command(c, null, "SELECT doc, passages, length(text), id_key, id FROM articles ORDER BY doc"))
         await using (var r = await cmd.ExecuteReaderAsync(cancel))
             while (await r.ReadAsync(cancel))
             {
                 long doc = r.GetInt64(0);
                 if (r.GetInt32(3) != IdKey(r.GetString(4))) misfiled++;
-                var passages = r.GetValue(1) is byte[] bytes ? PassageList.Decode(bytes, r.GetInt32(2) / 2) : null;
-                if (passages is null) { unreadable++; continue; }
-                // A search gives a row to the article with the greatest doc not after it: the rows of one article
-                // must not run into the next one's. A row claimed twice is counted once (the first time).
-                if (doc < end) overlapping++;
-                for (int k = 0; k < passages.Count; k++)
-                    if (doc + k < end) continue;
-                    else if (rows.Contains(doc + k)) owned++;
-                    else missing++;
-                end = Math.Max(end, doc + passages.Count);
+                var list = r.GetValue(1) is byte[] bytes ? PassageList.Decode(bytes, r.GetInt32(2) / 2) : null;
+                if (list is null) { unreadable++; continue; }
+                passages[doc] = list.Count;
             }
         if (unreadable > 0) problems.Add($"{unreadable} articles have an unreadable passage list");
-        if (overlapping > 0) problems.Add($"{overlapping} articles begin inside the full-text rows of the article before them (searches give those rows to the wrong one)");
-        if (missing > 0) problems.Add($"{missing} passages are missing from the full-text index");
-        if (rows.Count - owned > 0) problems.Add($"{rows.Count - owned} full-text rows belong to no article");
         long twice = await ScalarAsync<long>(c, "SELECT count(*) FROM (SELECT 1 FROM articles GROUP BY id_key, id HAVING count(*) > 1)", cancel);
         if (twice > 0) problems.Add($"{twice} ids belong to more than one article");
         if (misfiled > 0) problems.Add($"{misfiled} articles are filed under another id's key (they cannot be found by id)");
-        return problems;
+        return passages;
     }
 
     // ---- helpers ----
@@ -726,6 +728,7 @@ public sealed partial class SearchIndex : IDisposable
 
     public void Dispose()
     {
+        CloseFullTextAsync().GetAwaiter().GetResult();
         CloseReaders();
         using var c = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(c); // release the pooled connections (and their file handles) now
@@ -746,57 +749,38 @@ public sealed partial class SearchIndex
     }
 
     /// <summary>
-    /// Passages matching an FTS5 expression, best first by BM25 with the given column weights; with
-    /// <paramref name="infos"/>, their articles' details go into it from the same rows (a second statement
-    /// looking the same articles up again cost a fifth of a query).
+    /// Passages matching <paramref name="query"/> in the full-text index, best first by BM25 with the given field
+    /// weights, of articles the store still has; with <paramref name="infos"/>, their articles' details go into it.
     /// </summary>
-    internal async Task<List<Candidate>> MatchAsync(string match, Filters filters, int limit, (double Title, double Body, double Vocabulary) weights,
+    internal async Task<List<Candidate>> MatchAsync(IndexQuery query, Filters filters, int limit, FieldWeights weights,
         CancellationToken cancel, Dictionary<long, DocInfo>? infos = null)
     {
-        string bm25 = $"bm25(fts, {F(weights.Body)}, {F(weights.Title)}, {F(weights.Vocabulary)})";
-        string details = infos is null ? "" : ", " + DocInfoColumns;
-        var parameters = new List<(string, object?)> { ("$match", match), ("$limit", limit) };
-        bool joinArticles = filters.Source is not null || filters.Author is not null || filters.From is not null || filters.To is not null;
-        string sql;
-        if (!joinArticles)
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!FullText.IsWriter) RefreshFromCommitsNow();
+        var matches = FullText.Search(query, new IndexFilters(filters.Source, filters.Author, filters.From, filters.To), weights, limit);
+        QueryProfile.Add(ReadStage.Match, started);
+        if (AfterReadForTests is { } after) await after(ReadStage.Match);
+        var docs = await DocsAsync(matches.Select(m => m.Doc), cancel);
+        // An article the store no longer has (deleted or replaced, the full-text index a moment behind) is left out.
+        var result = new List<Candidate>(matches.Count);
+        foreach (var m in matches)
         {
-            // Ranked over the FTS table alone, the articles joined for the best only: joined first, SQLite
-            // looked up the article of every match before sorting. A passage's article is the one with the
-            // greatest doc not after the passage's row id.
-            sql = $"""
-                SELECT a.doc, s.rowid - a.doc, a.passages, length(a.text), s.score{details}
-                FROM (SELECT rowid, {bm25} AS score FROM fts WHERE fts MATCH $match ORDER BY score LIMIT $limit) s
-                JOIN articles a ON a.doc = (SELECT max(doc) FROM articles WHERE doc <= s.rowid)
-                ORDER BY s.score
-                """;
+            if (!docs.TryGetValue(m.Doc, out var info)) continue;
+            result.Add(new Candidate(m.Doc, m.Start, m.End, m.Score));
+            infos?.TryAdd(m.Doc, info);
         }
-        else
-        {
-            var b = new StringBuilder($"""
-                SELECT a.doc, fts.rowid - a.doc, a.passages, length(a.text), {bm25} AS score{details}
-                FROM fts JOIN articles a ON a.doc = (SELECT max(doc) FROM articles WHERE doc <= fts.rowid)
-                WHERE fts MATCH $match
-                """);
-            if (filters.Source is not null) { b.Append(" AND a.source = $source"); parameters.Add(("$source", filters.Source)); }
-            if (filters.Author is not null) { b.Append(" AND a.author = $author"); parameters.Add(("$author", filters.Author)); }
-            // A date filter keeps articles whose date falls in the range at the precision given (from:2024 keeps 2024-03).
-            if (filters.From is not null) { b.Append(" AND a.date_key >= $from"); parameters.Add(("$from", filters.From)); }
-            if (filters.To is not null) { b.Append(" AND substr(a.date_key, 1, length($to)) <= $to"); parameters.Add(("$to", filters.To)); }
-            b.Append(" ORDER BY score LIMIT $limit");
-            sql = b.ToString();
-        }
-
-        var result = new List<Candidate>();
-        await ReadAsync(sql, [.. parameters], r =>
-        {
-            int ordinal = r.GetInt32(1);
-            var passages = PassageList.Decode((byte[])r.GetValue(2), r.GetInt32(3) / 2);
-            if (passages is null || ordinal >= passages.Count) return; // only a damaged file has such a row; `check` reports it
-            long doc = r.GetInt64(0);
-            result.Add(new Candidate(doc, passages[ordinal].Start, passages[ordinal].End, -r.GetDouble(4)));
-            if (infos is not null && !infos.ContainsKey(doc)) infos[doc] = ReadDocInfo(r, doc, 5);
-        }, ReadStage.Match, cancel);
         return result;
+    }
+
+    // A process that is not the writer sees the writer's commits; looked at no more than four times a second.
+    private long _lastCommitLook;
+
+    private void RefreshFromCommitsNow()
+    {
+        long now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _lastCommitLook) < 250) return;
+        Interlocked.Exchange(ref _lastCommitLook, now);
+        FullText.RefreshFromCommits();
     }
 
     private static string F(double d) => d.ToString("0.###", CultureInfo.InvariantCulture);

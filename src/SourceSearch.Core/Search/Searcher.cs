@@ -58,8 +58,6 @@ public sealed class SearchOptions
     public double BodyWeight { get; set; } = 1.0;
     /// <summary>BM25 weight of regional-vocabulary synonyms (软件 over 軟體): below a literal match.</summary>
     public double VocabularyWeight { get; set; } = 0.5;
-    /// <summary>Whether an "any" query whose parts all repeat alike asks FTS5 for each once (same ranking; for tests to compare).</summary>
-    internal bool MergeRepeatedParts { get; set; } = true;
     public int SnippetLength { get; set; } = 120;
     /// <summary>An article's score is its best passage's plus this share of its other matching passages'.</summary>
     public double PassageSupport { get; set; } = 0.3;
@@ -124,13 +122,13 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 notices.Add($"{name}={value} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); ignored");
         var filters = new SearchIndex.Filters(request.Source ?? parsed.Source, request.Author ?? parsed.Author,
             Normalize(request.From) ?? parsed.From, Normalize(request.To) ?? parsed.To);
-        var weights = (options.TitleWeight, options.BodyWeight, options.VocabularyWeight);
+        var weights = new FieldWeights(options.TitleWeight, options.BodyWeight, options.VocabularyWeight);
 
         string mode;
         List<SearchIndex.Candidate> candidates;
         var infos = new Dictionary<long, SearchIndex.DocInfo>();
         var wanted = request.Mode;
-        if (wanted == MatchMode.Any || (wanted == MatchMode.Auto && compiled.AllExpression is null))
+        if (wanted == MatchMode.Any || (wanted == MatchMode.Auto && compiled.All is null))
         {
             mode = "any";
             candidates = await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
@@ -138,10 +136,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         else
         {
             mode = "all";
-            candidates = compiled.AllExpression is { } allExpression
-                ? await index.MatchAsync(allExpression, filters, options.CandidateLimit, weights, cancel, infos)
+            candidates = compiled.All is { } allQuery
+                ? await index.MatchAsync(allQuery, filters, options.CandidateLimit, weights, cancel, infos)
                 : await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
-            if (candidates.Count == 0 && wanted == MatchMode.Auto && !parsed.HasOperators && compiled.AnyExpression != compiled.AllExpression)
+            if (candidates.Count == 0 && wanted == MatchMode.Auto && !parsed.HasOperators && !ReferenceEquals(compiled.Any, compiled.All))
             {
                 mode = "any";
                 candidates = await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
@@ -321,9 +319,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         if (string.IsNullOrWhiteSpace(question) || question.Length > options.MaxQueryLength) return ([], []);
         var compiled = Compile(new ParsedQuery([[new QueryClause(question, false, ClauseField.Any, false)]], null, null, null, null, []));
         var terms = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();
-        if (compiled.Positive.Count == 0 || compiled.AnyExpression.Length == 0) return ([], terms);
+        if (compiled.Positive.Count == 0 || compiled.Any is null) return ([], terms);
         var candidates = await MatchAnyAsync(compiled, SearchIndex.Filters.None, Math.Max(200, count * 10),
-            (options.TitleWeight, options.BodyWeight, options.VocabularyWeight), null, cancel);
+            new FieldWeights(options.TitleWeight, options.BodyWeight, options.VocabularyWeight), null, cancel);
 
         // A passage of the article that matches best overall is more likely the one that answers.
         var articleScore = new Dictionary<long, double>();
@@ -350,26 +348,25 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
     private static string? Normalize(string? date) => string.IsNullOrWhiteSpace(date) ? null : DateKeys.Parse(date).Key;
 
-    // ---- compiling the query into FTS5 expressions ----
+    // ---- compiling the query into index queries ----
 
-    // The "any" expression's matches, with the scores its repeated parts would have given (see Compile).
-    private async Task<List<SearchIndex.Candidate>> MatchAnyAsync(Compiled compiled, SearchIndex.Filters filters, int limit,
-        (double Title, double Body, double Vocabulary) weights, Dictionary<long, SearchIndex.DocInfo>? infos, CancellationToken cancel)
-    {
-        var candidates = await index.MatchAsync(compiled.AnyExpression, filters, limit, weights, cancel, infos);
-        if (compiled.AnyScale == 1) return candidates;
-        return [.. candidates.Select(c => c with { Score = c.Score * compiled.AnyScale })];
-    }
+    private Task<List<SearchIndex.Candidate>> MatchAnyAsync(Compiled compiled, SearchIndex.Filters filters, int limit,
+        FieldWeights weights, Dictionary<long, SearchIndex.DocInfo>? infos, CancellationToken cancel) =>
+        index.MatchAsync(compiled.Any!, filters, limit, weights, cancel, infos);
 
     private sealed record Compiled(
-        string AnyExpression, int AnyScale, string? AllExpression, List<string> Positive, List<List<(string? Phrase, bool Title)>> Phrases,
+        IndexQuery? Any, IndexQuery? All, List<string> Positive, List<List<(string? Phrase, bool Title)>> Phrases,
         HashSet<string> HighlightTerms, List<ClauseUnderstanding> Clauses, string FoldedText);
+
+    private static IndexQuery Or(List<IndexQuery> parts) => parts.Count == 1 ? parts[0] : new IndexQuery.Any(parts);
+
+    private static IndexQuery And(List<IndexQuery> parts) => parts.Count == 1 ? parts[0] : new IndexQuery.All(parts);
 
     private Compiled Compile(ParsedQuery parsed)
     {
-        var allGroups = new List<string>();
-        var anyParts = new List<string>();
-        var negatives = new List<string>();
+        var allGroups = new List<IndexQuery>();
+        var anyParts = new List<IndexQuery>();
+        var negatives = new List<IndexQuery>();
         var phrases = new List<List<(string? Phrase, bool Title)>>();
         var highlight = new HashSet<string>(StringComparer.Ordinal);
         var clauses = new List<ClauseUnderstanding>();
@@ -378,7 +375,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
         foreach (var group in parsed.Groups)
         {
-            var alternatives = new List<string>();
+            var alternatives = new List<IndexQuery>();
             var groupPhrases = new List<(string? Phrase, bool Title)>();
             for (int k = 0; k < group.Count; k++)
             {
@@ -387,18 +384,16 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 // Regional vocabulary of a Traditional-script query (软件 for 軟體) is an alternative of the words it spans.
                 var synonyms = analysed.Where(t => t.Type == TokenType.Synonym).ToList();
                 var tokens = synonyms.Count == 0 ? analysed : analysed.Where(t => t.Type != TokenType.Synonym).ToList();
-                // Words and grams share a column: a word and its grams differ in their terms, not their column.
-                // Synonyms of Traditional-script text are in a column of their own, weighed less.
-                string columns = clause.Field == ClauseField.Title ? "title" : "{body title vocab}";
-                string literalColumns = clause.Field == ClauseField.Title ? "title" : "{body title}";
-                var units = new List<string>();
+                // Synonyms of Traditional-script text are in a field of their own, weighed less.
+                var fields = clause.Field == ClauseField.Title ? IndexFields.Title : IndexFields.All;
+                var literalFields = clause.Field == ClauseField.Title ? IndexFields.Title : IndexFields.Literal;
+                var units = new List<IndexQuery>();
                 var unitTerms = new List<string>();
-                var required = new List<string>();
-                var grams = new List<string>();
+                var required = new List<IndexQuery>();
+                var grams = new List<IndexQuery>();
                 if (clause.IsPhrase)
                 {
-                    string expr = PhraseExpression(tokens, columns);
-                    if (expr.Length > 0) { units.Add(expr); unitTerms.Add(clause.Text); required.Add(expr); }
+                    if (PhraseQuery(tokens, fields) is { } phrase) { units.Add(phrase); unitTerms.Add(clause.Text); required.Add(phrase); }
                     if (!clause.Negated) groupPhrases.Add((Squash(Analyzer.FoldToString(clause.Text)), clause.Field == ClauseField.Title));
                 }
                 else
@@ -411,20 +406,20 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                         if (t.IsPart) continue;
                         if (t.Type == TokenType.Bigram)
                         {
-                            if (!InsideAsking(t)) grams.Add($"{columns} : {Quote(t.Term)}");
+                            if (!InsideAsking(t)) grams.Add(new IndexQuery.Term(fields, t.Term));
                             continue;
                         }
                         if (InsideAsking(t) && tokens.Count > 2) continue;
-                        // A two-character word is its one gram: a single term.
-                        string gramPhrase = t.Type == TokenType.Word && t.Term.Length > 1 ? GramPhrase(tokens, t) : "";
-                        var forms = new List<string> { $"{columns} : {Quote(t.Term)}" };
-                        if (gramPhrase.Length > 0 && gramPhrase != t.Term) forms.Add($"{columns} : {Quote(gramPhrase)}");
+                        // A word matches as itself or as its grams in a row (text the dictionary segmented otherwise).
+                        var forms = new List<IndexQuery> { new IndexQuery.Term(fields, t.Term) };
+                        var wordGrams = t.Type == TokenType.Word && t.Term.Length > 1 ? GramsOf(tokens, t) : [];
+                        if (wordGrams.Count > 1) forms.Add(new IndexQuery.Phrase(fields, [.. wordGrams.Select((g, i) => (g, i))]));
                         // A query's synonym is for text that writes the mainland word; Traditional text has the query's own
-                        // word, its synonym column would count the same match twice.
+                        // word, and its synonym field would count the same match twice.
                         foreach (var syn in synonyms)
                             if (t.Type == TokenType.Word && syn.Start <= t.Start && t.End <= syn.End && syn.Term != t.Term)
-                                forms.Add($"{literalColumns} : {Quote(syn.Term)}");
-                        string unit = forms.Count == 1 ? forms[0] : "(" + string.Join(" OR ", forms.Distinct()) + ")";
+                                forms.Add(new IndexQuery.Term(literalFields, syn.Term));
+                        var unit = Or(forms.Distinct().ToList());
                         units.Add(unit);
                         unitTerms.Add(t.Term);
                         // Lone characters (的, 是) do not make an article relevant on their own.
@@ -434,7 +429,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                     // In "any" mode a word also counts by its grams: a synonym counts again for text that writes it
                     // (軟體 asked of text that writes 软件 weighs as 软件 asked would).
                     foreach (var syn in synonyms)
-                        if (!InsideAsking(syn)) grams.Add($"{literalColumns} : {Quote(syn.Term)}");
+                        if (!InsideAsking(syn)) grams.Add(new IndexQuery.Term(literalFields, syn.Term));
                 }
                 if (units.Count == 0) continue;
 
@@ -442,12 +437,12 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                     clause.IsPhrase, clause.Field == ClauseField.Title ? "title" : "any", clause.Negated, k > 0));
                 if (clause.Negated)
                 {
-                    negatives.Add("(" + string.Join(" OR ", units) + ")");
+                    negatives.Add(Or(units));
                     continue;
                 }
                 foreach (var t in analysed) highlight.Add(t.Term);
                 positive.Add(clause.Text);
-                alternatives.Add("(" + string.Join(" AND ", required) + ")");
+                alternatives.Add(And(required));
                 if (!clause.IsPhrase) groupPhrases.Add((null, false)); // this alternative needs no phrase check
                 // Function characters (的, 有) are in every article: in "any" mode their grams carry them.
                 var content = units.Where((u, i) => !FunctionCharacters.Contains(unitTerms[i])).ToList();
@@ -459,26 +454,20 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 anyParts.AddRange(grams);
                 if (clause.IsPhrase || clause.Field != ClauseField.Any || group.Count > 1) anyIsAll = true;
             }
-            if (alternatives.Count > 0) allGroups.Add(alternatives.Count == 1 ? alternatives[0] : "(" + string.Join(" OR ", alternatives) + ")");
+            if (alternatives.Count > 0) allGroups.Add(Or(alternatives));
             if (groupPhrases.Any(p => p.Phrase is not null)) phrases.Add(groupPhrases);
         }
 
-        string? all = allGroups.Count == 0 ? null : string.Join(" AND ", allGroups);
-        // Parts repeated are counted again by BM25 (a Han word beside its own gram, a Latin word twice). When every
-        // part comes the same number of times, each once gives the same ranking at a fraction of the score, and
-        // FTS5 reads each doclist once instead of that many times: the scores are scaled back afterwards.
-        var multiplicity = anyParts.GroupBy(p => p, StringComparer.Ordinal).Select(g => g.Count()).Distinct().ToList();
-        int anyScale = !anyIsAll && multiplicity.Count == 1 && options.MergeRepeatedParts ? multiplicity[0] : 1;
-        var parts = anyScale > 1 ? anyParts.Distinct(StringComparer.Ordinal).ToList() : anyParts;
-        string any = anyIsAll || parts.Count == 0 ? all ?? "" : "(" + string.Join(" OR ", parts) + ")";
+        IndexQuery? all = allGroups.Count == 0 ? null : And(allGroups);
+        IndexQuery? any = anyIsAll || anyParts.Count == 0 ? all : new IndexQuery.Any(anyParts);
         if (negatives.Count > 0)
         {
-            string not = " NOT (" + string.Join(" OR ", negatives) + ")";
-            if (all is not null) all = "(" + all + ")" + not;
-            if (any.Length > 0) any = "(" + any + ")" + not;
+            var not = Or(negatives);
+            if (all is not null) all = new IndexQuery.Not(all, not);
+            if (any is not null) any = new IndexQuery.Not(any, not);
         }
         string folded = Squash(Analyzer.FoldToString(string.Concat(positive)));
-        return new Compiled(any, anyScale, all, positive, phrases, highlight, clauses, folded);
+        return new Compiled(any, all, positive, phrases, highlight, clauses, folded);
     }
 
     /// <summary>Characters that occur in nearly every Chinese text: as words of their own they say nothing about relevance.</summary>
@@ -497,21 +486,19 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         "多久", "多长", "多大", "多远", "多高",
     };
 
-    private static string PhraseExpression(List<Token> tokens, string columns)
+    // Han runs match as their grams in a row; Latin words and numbers as words in a row (each in its own run of positions).
+    private static IndexQuery? PhraseQuery(List<Token> tokens, IndexFields fields)
     {
-        // Han runs match as their grams in a row; Latin words and numbers as words in a row.
-        var parts = new List<string>();
+        var parts = new List<IndexQuery>();
         var grams = tokens.Where(t => t.Type == TokenType.Bigram).Select(t => t.Term).ToList();
-        if (grams.Count > 0) parts.Add($"{columns} : {Quote(string.Join(' ', grams))}");
+        if (grams.Count > 0) parts.Add(new IndexQuery.Phrase(fields, [.. grams.Select((g, i) => (g, i))]));
         var latin = tokens.Where(t => !t.IsPart && t.Type is TokenType.Latin or TokenType.Number).Select(t => t.Term).ToList();
-        if (latin.Count > 0) parts.Add($"{columns} : {Quote(string.Join(' ', latin))}");
-        return parts.Count == 0 ? "" : "(" + string.Join(" AND ", parts) + ")";
+        if (latin.Count > 0) parts.Add(new IndexQuery.Phrase(fields, [.. latin.Select((w, i) => (w, i))]));
+        return parts.Count == 0 ? null : And(parts);
     }
 
-    private static string GramPhrase(List<Token> tokens, Token word) =>
-        string.Join(' ', tokens.Where(x => x.Type == TokenType.Bigram && x.Start >= word.Start && x.End <= word.End).Select(x => x.Term));
-
-    private static string Quote(string term) => "\"" + term.Replace("\"", "\"\"") + "\"";
+    private static List<string> GramsOf(List<Token> tokens, Token word) =>
+        [.. tokens.Where(x => x.Type == TokenType.Bigram && x.Start >= word.Start && x.End <= word.End).Select(x => x.Term)];
 
     // Folded text without white space, for phrase containment.
     private static string Squash(string s)

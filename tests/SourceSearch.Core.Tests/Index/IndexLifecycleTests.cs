@@ -96,25 +96,102 @@ public sealed class IndexLifecycleTests(AnalysisFixture fx)
         }
     }
 
+    private static async Task<List<string>> Ids(SearchIndex index, string query) =>
+        [.. (await new Searcher(index, new SearchOptions()).SearchAsync(new SearchRequest(query, Size: 100))).Hits.Select(h => h.Id)];
+
     [Fact]
-    public async Task Merging_left_lazy_by_a_killed_bulk_import_is_set_back_when_the_index_is_opened()
+    public async Task A_deleted_full_text_folder_is_rebuilt_from_the_store_with_progress()
     {
         string dir = TestPaths.NewTempDirectory();
-        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer)) await index.AddAsync(Make("m", "庚"));
-        SqliteConnection.ClearAllPools();
-        async Task<object?> AutomergeAsync(string? set = null)
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer))
+            await index.AddBatchAsync([Make("a", "甲乙"), Make("b", "丙丁")]);
+        Directory.Delete(Path.Combine(dir, SearchIndex.FullTextFolderName), recursive: true);
+        var reported = new List<(long, long)>();
+        using var reopened = await SearchIndex.OpenAsync(dir, fx.Analyzer, rebuildProgress: new Progress(reported));
+        Assert.Equal(["a"], await Ids(reopened, "甲乙"));
+        Assert.Equal(["b"], await Ids(reopened, "丙丁"));
+        Assert.Equal((2L, 2L), reported[^1]);
+        Assert.Empty(await reopened.CheckAsync());
+    }
+
+    [Fact]
+    public async Task A_damaged_full_text_folder_is_set_aside_and_rebuilt()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer))
+            await index.AddAsync(Make("a", "甲乙"));
+        string lucene = Path.Combine(dir, SearchIndex.FullTextFolderName);
+        foreach (var file in Directory.GetFiles(lucene).Where(f => !Path.GetFileName(f).StartsWith("segments", StringComparison.Ordinal) && !f.EndsWith(".lock")))
+            File.WriteAllBytes(file, [1, 2, 3]);
+        using var reopened = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        Assert.Equal(["a"], await Ids(reopened, "甲乙"));
+        Assert.Single(Directory.GetDirectories(dir, SearchIndex.FullTextFolderName + ".damaged-*"));
+        Assert.Empty(await reopened.CheckAsync());
+    }
+
+    [Fact]
+    public async Task A_full_text_index_of_another_analysis_asks_for_reindex()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer))
+            await index.AddAsync(Make("a", "甲乙"));
+        using (var lucene = SourceSearch.Index.Lucene.LuceneIndex.Open(Path.Combine(dir, SearchIndex.FullTextFolderName)))
+            lucene.Commit(lucene.CommittedSequence, "analyzer=0;another");
+        var e = await Assert.ThrowsAsync<IndexMismatchException>(() => SearchIndex.OpenAsync(dir, fx.Analyzer));
+        Assert.Contains("reindex", e.Message);
+        using (var fixing = await SearchIndex.OpenAsync(dir, fx.Analyzer, allowMismatch: true)) await fixing.ReindexAsync();
+        using var reopened = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        Assert.Equal(["a"], await Ids(reopened, "甲乙"));
+    }
+
+    [Fact]
+    public async Task Writes_of_a_process_without_the_write_lock_reach_the_writer_s_searches_within_seconds()
+    {
+        // Two opens of one folder stand for the server (the writer) and a CLI import (a writer of the store only).
+        string dir = TestPaths.NewTempDirectory();
+        using var server = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        using (var cli = await SearchIndex.OpenAsync(dir, fx.Analyzer))
         {
-            await using var c = new SqliteConnection($"Data Source={SearchIndex.PathIn(dir)};Pooling=False");
-            await c.OpenAsync();
-            var cmd = c.CreateCommand();
-            cmd.CommandText = set ?? "SELECT v FROM fts_config WHERE k = 'automerge'";
-            return await cmd.ExecuteScalarAsync();
+            Assert.False(cli.FullText.IsWriter);
+            await cli.AddAsync(Make("from-cli", "戊己"));
         }
-        // What `import --bulk` sets while loading, left behind as a kill would leave it.
-        await AutomergeAsync("INSERT INTO fts(fts, rank) VALUES('automerge', 16)");
-        Assert.Equal(16L, await AutomergeAsync());
-        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer)) Assert.Empty(await index.CheckAsync());
-        SqliteConnection.ClearAllPools();
-        Assert.Equal(4L, await AutomergeAsync());
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((await Ids(server, "戊己")).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(["from-cli"], await Ids(server, "戊己"));
+        Assert.Empty(await server.CheckAsync());
+    }
+
+    [Fact]
+    public async Task A_store_commit_not_yet_in_the_full_text_index_is_replayed_at_the_next_open()
+    {
+        // What a kill between the store's commit and Lucene's leaves: the store ahead of the last Lucene commit.
+        string dir = TestPaths.NewTempDirectory();
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer)) await index.AddAsync(Make("a", "甲乙"));
+        string lucene = Path.Combine(dir, SearchIndex.FullTextFolderName);
+        string copy = lucene + ".before";
+        CopyFolder(lucene, copy);
+        using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer))
+        {
+            await index.AddAsync(Make("b", "丙丁"));
+            Assert.True(await index.DeleteAsync("a"));
+        }
+        Directory.Delete(lucene, recursive: true);
+        Directory.Move(copy, lucene); // Lucene as of before those writes
+        using var reopened = await SearchIndex.OpenAsync(dir, fx.Analyzer);
+        Assert.Equal(["b"], await Ids(reopened, "丙丁"));
+        Assert.Empty(await Ids(reopened, "甲乙"));
+        Assert.Empty(await reopened.CheckAsync());
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from))
+            if (!f.EndsWith("write.lock", StringComparison.Ordinal)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+    }
+
+    private sealed class Progress(List<(long, long)> into) : IProgress<(long Done, long Total)>
+    {
+        public void Report((long Done, long Total) value) => into.Add(value);
     }
 }

@@ -283,29 +283,4 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         Assert.False(Searcher.HanTermsOnly(["𠀀"]));
         Assert.True(Searcher.HanTermsOnly(["𠀀字"]));
     }
-
-    [Fact]
-    public async Task Asking_each_repeated_part_once_ranks_and_scores_as_asking_them_all()
-    {
-        // "Any" queries whose parts all repeat alike (a two-character word beside its own gram) are sent to FTS5
-        // with each part once and their scores scaled back: hits, order, scores, snippets and facets must not change.
-        var plain = new Searcher(_index, new SearchOptions { MergeRepeatedParts = false }, fx.OpenCc);
-        string[] queries = ["苏州 园区", "人工智能 杭州", "软件 产业 深圳", "苏州", "软件园", "deepseek 模型", "智能 -杭州", "蘇州 軟體"];
-        foreach (string q in queries)
-            foreach (var mode in new[] { MatchMode.Any, MatchMode.Auto })
-            {
-                var merged = await _searcher.SearchAsync(new SearchRequest(q, Mode: mode));
-                var asked = await plain.SearchAsync(new SearchRequest(q, Mode: mode));
-                Assert.Equal(asked.Hits.Select(h => (h.Id, h.Snippet, h.Start)), merged.Hits.Select(h => (h.Id, h.Snippet, h.Start)));
-                Assert.All(asked.Hits.Zip(merged.Hits), p => Assert.Equal(p.First.Score, p.Second.Score, 1e-9 * Math.Abs(p.First.Score)));
-                Assert.Equal(asked.Total, merged.Total);
-                Assert.Equal(asked.Sources, merged.Sources);
-                Assert.Equal(asked.Years, merged.Years);
-            }
-        // Not vacuous: the queries have hits in "any" mode.
-        Assert.True((await _searcher.SearchAsync(new SearchRequest("苏州 园区", Mode: MatchMode.Any))).Hits.Count > 1);
-        foreach (string question in new[] { "苏州的软件园在哪一年扩建？", "杭州的人工智能企业融资多少？" })
-            Assert.Equal((await plain.PassagesAsync(question, 5)).Passages.Select(p => (p.Id, p.Start, p.Score)),
-                (await _searcher.PassagesAsync(question, 5)).Passages.Select(p => (p.Id, p.Start, p.Score)));
-    }
 }

@@ -39,6 +39,10 @@ public sealed class LuceneIndex : IFullTextIndex
 
     private static readonly FieldType Analysed = CreateAnalysed();
 
+    // A question of 2,000 characters compiles to a few thousand clauses (its words, grams and their fields);
+    // Lucene's default of 1,024 would refuse it.
+    static LuceneIndex() => BooleanQuery.MaxClauseCount = 1 << 16;
+
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter? _writer;
     private readonly SearcherManager _searchers;
