@@ -382,8 +382,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 var clause = group[k];
                 var analysed = Analyzer.Analyze(clause.Text);
                 // Regional vocabulary of a Traditional-script query (软件 for 軟體) is an alternative of the words it spans.
-                var synonyms = analysed.Where(t => t.Type == TokenType.Synonym).ToList();
-                var tokens = synonyms.Count == 0 ? analysed : analysed.Where(t => t.Type != TokenType.Synonym).ToList();
+                // Not for a word common on both sides (建立 asks about 建立, not 创建).
+                var tokens = analysed.Any(t => t.Type == TokenType.Synonym) ? analysed.Where(t => t.Type != TokenType.Synonym).ToList() : analysed;
+                var synonyms = analysed.Where(t => t.Type == TokenType.Synonym
+                    && !Analyzer.Synonyms.IsCommonWord(Analyzer.FoldToString(clause.Text[t.Start..t.End]))).ToList();
                 // Synonyms of Traditional-script text are in a field of their own, weighed less.
                 var fields = clause.Field == ClauseField.Title ? IndexFields.Title : IndexFields.All;
                 var literalFields = clause.Field == ClauseField.Title ? IndexFields.Title : IndexFields.Literal;

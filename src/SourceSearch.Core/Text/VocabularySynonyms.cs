@@ -15,11 +15,15 @@ public sealed class VocabularySynonyms
     private readonly HashSet<string> _allTerms = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// A Taiwan word that is this frequent in jieba's (mainland) dictionary is a common word on both sides, not
-    /// regional vocabulary: 建立, 核心, 指标, 智慧, 资料 mean the same in Taiwan outside computing, and their table
-    /// entries (→ 创建, 内核, 指针, 智能, 数据) would find text that says something else. 资讯 (561) stays.
+    /// A Taiwan word that is this frequent in jieba's (mainland) dictionary is a common word on both sides, not only
+    /// regional vocabulary: 建立, 核心, 指标, 智慧, 资料 mean the same in Taiwan outside computing. Text keeps their
+    /// synonyms (a mainland question that says 数据 still finds a Taiwan 資料, ranked below literal matches), but a
+    /// query does not search them (a question about who 建立 a state is not one about who 创建 something). 资讯 (561)
+    /// is regional either way.
     /// </summary>
     public const int CommonWordFrequency = 1000;
+
+    private readonly HashSet<string> _commonKeys = new(StringComparer.Ordinal);
 
     /// <param name="entries">Taiwan word → mainland word (OpenCC's TWPhrasesRev), unfolded.</param>
     /// <param name="fold">Folds text as the chain does before segmentation.</param>
@@ -31,7 +35,8 @@ public sealed class VocabularySynonyms
         foreach (var (key, value) in entries)
         {
             string k = fold(key), v = fold(value);
-            if (k.Length == 0 || k == v || frequency(k) >= CommonWordFrequency) continue;
+            if (k.Length == 0 || k == v) continue;
+            if (frequency(k) >= CommonWordFrequency) _commonKeys.Add(k);
             var terms = words(v).Where(t => t.Length > 0 && t != k).Distinct(StringComparer.Ordinal).ToArray();
             if (terms.Length == 0) continue;
             _terms.Add(terms);
@@ -42,6 +47,9 @@ public sealed class VocabularySynonyms
 
     /// <summary>How many Taiwan words have synonyms.</summary>
     public int Count => _terms.Count;
+
+    /// <summary>Whether the folded Taiwan word <paramref name="foldedWord"/> is a common word on both sides (see <see cref="CommonWordFrequency"/>).</summary>
+    public bool IsCommonWord(string foldedWord) => _commonKeys.Contains(foldedWord);
 
     /// <summary>Whether <paramref name="term"/> is the synonym of some Taiwan word.</summary>
     public bool IsSynonym(string term) => _allTerms.Contains(term);
