@@ -34,7 +34,15 @@ public sealed partial class ServeTests
         var imported = await CliRunner.RunAsync("import", "--index", index, "--userdict", Path.Combine(TestPaths.Corpus, "userdict.txt"), file);
         Assert.True(imported.ExitCode == 0, imported.Error);
 
-        var hits = JsonDocument.Parse(await client.GetStringAsync(url)).RootElement.GetProperty("hits");
+        // The server holds the full-text index; it replays the store's changes the import made within a second or two.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        JsonElement hits;
+        do
+        {
+            hits = JsonDocument.Parse(await client.GetStringAsync(url)).RootElement.GetProperty("hits");
+            if (hits.GetArrayLength() > 0) break;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < deadline);
         Assert.Contains(hits.EnumerateArray(), h => h.GetProperty("id").GetString() == "zhujiajiao");
         await app.StopAsync();
     }

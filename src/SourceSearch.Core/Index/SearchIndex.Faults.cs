@@ -72,11 +72,17 @@ public sealed partial class SearchIndex
             try
             {
                 await index.InitializeAsync(allowMismatch, cancel);
+                await index.OpenFullTextAsync(allowMismatch, cancel);
                 return index;
             }
             catch (SqliteException)
             {
                 index.Dispose();
+            }
+            catch (Lucene.FullTextIndexDamagedException e)
+            {
+                index.Dispose();
+                throw new IndexUnusableException(e.Message, e);
             }
         }
         return null;

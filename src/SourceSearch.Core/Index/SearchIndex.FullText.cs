@@ -70,6 +70,7 @@ public sealed partial class SearchIndex
 
     private LuceneIndex OpenLucene()
     {
+        if (IsReadOnly) return LuceneIndex.OpenReader(FullTextFolder);
         try { return LuceneIndex.Open(FullTextFolder); }
         catch (FullTextIndexDamagedException)
         {

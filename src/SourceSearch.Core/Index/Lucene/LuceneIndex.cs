@@ -70,6 +70,7 @@ public sealed class LuceneIndex : IFullTextIndex
     public static LuceneIndex Open(string folder, bool mustWrite = false)
     {
         System.IO.Directory.CreateDirectory(folder);
+        if (!mustWrite && !CanWrite(folder)) return OpenReader(folder);
         var directory = new NIOFSDirectory(new DirectoryInfo(folder));
         try
         {
@@ -101,6 +102,37 @@ public sealed class LuceneIndex : IFullTextIndex
             directory.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Opens the last commit for reading only (a read-only folder).</summary>
+    public static LuceneIndex OpenReader(string folder)
+    {
+        var directory = new NIOFSDirectory(new DirectoryInfo(folder));
+        try
+        {
+            if (!DirectoryReader.IndexExists(directory))
+                throw new FullTextIndexDamagedException($"there is no full-text index in {folder} to read (the folder is read-only: make it writable and start once to build it)",
+                    new FileNotFoundException(folder));
+            return new LuceneIndex(folder, directory, null);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    // A probe file: Lucene's write lock cannot be taken in a folder that cannot be written.
+    private static bool CanWrite(string folder)
+    {
+        string probe = Path.Combine(folder, ".probe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
     private void ReadCommitData()
