@@ -37,7 +37,8 @@ internal static class LuceneQueries
             parts.Add((q, Occur.SHOULD));
         }
         Add(IndexFields.Body, LuceneIndex.BodyField, weights.Body);
-        Add(IndexFields.Title, LuceneIndex.TitleField, weights.Title);
+        // The body field holds the title too (LuceneIndex.WithTitle): the title field alone is for title: queries.
+        if (!fields.HasFlag(IndexFields.Body)) Add(IndexFields.Title, LuceneIndex.TitleField, weights.Title);
         Add(IndexFields.Vocabulary, LuceneIndex.VocabularyField, weights.Vocabulary);
         return parts.Count == 1 ? parts[0].Item1 : Bool(parts);
     }
