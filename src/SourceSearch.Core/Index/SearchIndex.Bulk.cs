@@ -159,6 +159,7 @@ public sealed partial class SearchIndex
                 for (int i = 0; i < chunk.Articles.Length; i++)
                 {
                     var a = chunk.Articles[i];
+                    if (tx is null) EnsureRoom();
                     tx ??= statements.Transaction = (SqliteTransaction)await c.BeginTransactionAsync(cancel);
                     // Seen unchanged by the worker, but this import changed it before: it must be written after all.
                     var p = chunk.Prepared[i] ?? (written.Contains(a.Id) ? Prepare(a, ContentHash(a)) : null);

@@ -47,6 +47,22 @@ public sealed partial class SearchIndex
     private void ThrowIfReadOnly()
     {
         if (IsReadOnly) throw WriteFailure(new SqliteException("the index was opened read-only", SqliteReadOnly))!;
+        EnsureRoom();
+    }
+
+    /// <summary>
+    /// Free space a write leaves on the index's disk, at least: the full-text index writes its segments after the
+    /// store has committed, and an article acknowledged but not searchable (Lucene out of space) is what a
+    /// user must never get. A write is refused as if the disk were full below it.
+    /// </summary>
+    public long ReservedBytes { get; init; } = 1 << 20;
+
+    internal void EnsureRoom()
+    {
+        long free;
+        try { free = new DriveInfo(Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!).AvailableFreeSpace; }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return; }
+        if (free < ReservedBytes) throw WriteFailure(new SqliteException("reserved space reached", SqliteFull))!;
     }
 
     /// <summary>

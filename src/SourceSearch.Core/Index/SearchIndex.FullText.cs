@@ -205,11 +205,19 @@ public sealed partial class SearchIndex
             }
             if (changed) lucene.Refresh();
         }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The store has the write (it is acknowledged); the full-text index could not take it (a full disk, a
+            // writer closed by an earlier failure). The follower opens it again and replays from the store.
+            _fullTextBroken = true;
+        }
         finally
         {
             _apply.Release();
         }
     }
+
+    private volatile bool _fullTextBroken;
 
     /// <summary>Commits the Lucene writer when it holds changes not committed yet and the last commit is old enough (or <paramref name="force"/>).</summary>
     internal async Task CommitFullTextAsync(bool force, CancellationToken cancel)
@@ -252,6 +260,22 @@ public sealed partial class SearchIndex
             try
             {
                 await Task.Delay(FollowInterval, stop);
+                if (_fullTextBroken && _fullText is { } broken)
+                {
+                    // Open it anew (a writer an I/O failure closed stays closed) and bring it in step from the store.
+                    await _apply.WaitAsync(stop);
+                    try
+                    {
+                        try { broken.Dispose(); }
+                        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+                        _fullText = OpenLucene();
+                        _analysed.Clear();
+                        _fullTextBroken = false;
+                    }
+                    finally { _apply.Release(); }
+                    if (_fullText.IsWriter) await BringInStepAsync(allowMismatch: false, stop);
+                    continue;
+                }
                 if (_fullText is { IsWriter: false })
                 {
                     var reopened = LuceneIndex.Open(FullTextFolder);
@@ -271,6 +295,7 @@ public sealed partial class SearchIndex
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; }
             catch (Exception e) when (e is SqliteException or IOException or IndexMismatchException or FullTextIndexDamagedException
+                                       or ObjectDisposedException
                                        or global::Lucene.Net.Store.LockObtainFailedException or ObjectDisposedException)
             {
                 // Tried again at the next tick (a busy store, a reindex in another process, a folder being swapped).
@@ -314,7 +339,7 @@ public sealed partial class SearchIndex
                 await CatchUpAsync(CancellationToken.None);
                 await CommitFullTextAsync(force: true, CancellationToken.None);
             }
-            catch (Exception e) when (e is SqliteException or IOException) { } // replayed from the store at the next open
+            catch (Exception e) when (e is SqliteException or IOException or ObjectDisposedException) { } // replayed from the store at the next open
         }
         _fullText?.Dispose();
         _passageAnalysis?.Dispose();
