@@ -26,7 +26,7 @@ internal static class ArticleCommands
         };
         var bulk = new Option<bool>("--bulk")
         {
-            Description = "A large load while nobody searches: 32768 articles a transaction (256 otherwise), FTS5 merging deferred and one optimize at the end.",
+            Description = "A large load while nobody searches: 32768 articles a transaction (256 otherwise), and one merge of the full-text index's segments at the end.",
         };
         var command = new Command("import",
             "Add articles to the index (creating it); an article with an id already there replaces it, an unchanged one is skipped. " +
@@ -147,7 +147,7 @@ internal static class ArticleCommands
 
     private static Command Check(CliIo io)
     {
-        var command = new Command("check", "Check the index: SQLite's integrity check, FTS5's integrity check, that every article's passages are in the full-text index (and no other rows), that every id is found by its key and held once, and the schema and analysis versions. Exit 0 when sound.");
+        var command = new Command("check", "Check the index: SQLite's integrity check, Lucene's CheckIndex, that every article's passages are in the full-text index once (and nothing else), that it holds the store's change sequence, that every id is found by its key and held once, and the schema and analysis versions. Exit 0 when sound.");
         command.SetAction(async (parsed, cancel) =>
         {
             using var services = io.Services(parsed);

@@ -4,7 +4,7 @@ namespace SourceSearch.Index;
 /// An article's passages as one small BLOB in its row: for each passage the gap since the previous one's
 /// end and its length, as 7-bit varints (a short article's single passage takes two or three bytes). A
 /// table with a row and an index entry per passage cost two b-tree inserts per article and 10 MB per
-/// 345k articles; the passage's FTS5 row id is the article's <c>doc</c> plus the passage's ordinal.
+/// 345k articles.
 /// </summary>
 internal static class PassageList
 {

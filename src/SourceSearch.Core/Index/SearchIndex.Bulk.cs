@@ -30,8 +30,8 @@ public sealed record ImportOptions
     internal bool Reindexing { get; init; }
 
     /// <summary>
-    /// Loading much into an index nobody searches meanwhile: a large page cache for the writer, FTS5 merging
-    /// its segments less often while loading (its 'optimize' at the end merges them all).
+    /// Loading much into an index nobody searches meanwhile: a large page cache for the writer, large transactions,
+    /// and the full-text index's segments merged once at the end.
     /// </summary>
     public bool BulkLoad { get; init; }
 }

@@ -99,7 +99,7 @@ public sealed partial class SearchIndex : IDisposable
     {
         await using var c = await ConnectAsync(cancel);
         bool fresh = await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", cancel) == 0;
-        // Pages freed by FTS5's merges (an 'optimize' after a bulk load frees a tenth of the file) can then be
+        // Pages freed (a reindex drops whole tables) can then be
         // given back to the file system; only a new, still empty database takes it (before WAL mode writes its header).
         if (fresh && !IsReadOnly && await ScalarAsync<long>(c, "SELECT count(*) FROM sqlite_master", cancel) == 0)
             await ExecuteAsync(c, "PRAGMA auto_vacuum=INCREMENTAL;", cancel);
@@ -144,9 +144,9 @@ public sealed partial class SearchIndex : IDisposable
     private string? SchemaMismatch(string? schema) => schema == SchemaVersion.ToString(CultureInfo.InvariantCulture) ? null
         : $"the index {DatabasePath} has schema version {schema ?? "unknown"}, this program uses {SchemaVersion}: run 'sourcesearch reindex' to rebuild it from the stored articles";
 
-    // Row layout (schema 2), smallest that serves: hashes as 64-bit integers instead of hex text, the script as
-    // a number, the text as UTF-16 bytes (TextColumn), the passages as a BLOB in the article's row (PassageList)
-    // whose FTS5 rows are doc, doc + 1, …; passages before text so that reading them does not touch the text.
+    // Row layout (since schema 2), smallest that serves: hashes as 64-bit integers instead of hex text, the script as
+    // a number, the text as UTF-16 bytes (TextColumn), the passages as a BLOB in the article's row (PassageList);
+    // passages before text so that reading them does not touch the text. Schema 3: no FTS5 table, the change log.
     // Ids are found through a 32-bit hash of them (IdKey; every lookup compares the id too): an index of the ids
     // themselves took 15 MB of the benchmark's 345k articles, this one 5. The writer keeps ids unique (it looks
     // an id up in the transaction that writes it) and `check` verifies it. Schema 1 took 362 MB for that corpus.
@@ -326,7 +326,7 @@ public sealed partial class SearchIndex : IDisposable
             set { field = value; NextDoc = null; AnalysisChecked = false; }
         }
 
-        /// <summary>The first free FTS5 row id, known once read in this transaction (it holds the write lock).</summary>
+        /// <summary>The next article number, known once read in this transaction (it holds the write lock).</summary>
         public long? NextDoc { get; set; }
 
         /// <summary>Whether this transaction has seen the index analysed as this process analyses (see EnsureSameAnalysisAsync).</summary>

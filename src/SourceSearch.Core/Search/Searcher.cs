@@ -49,12 +49,12 @@ public sealed class SearchOptions
     public int MaxQueryLength { get; set; } = 2000;
     public int MaxPageSize { get; set; } = 100;
     /// <summary>
-    /// Passages fetched from FTS5 per query; the total is a lower bound past this. 500, not more: every
+    /// Passages fetched from the full-text index per query; the total is a lower bound past this. 500, not more: every
     /// candidate's article row is read (versions, facets), and retrieval quality on the eval sets is the same.
     /// </summary>
     public int CandidateLimit { get; set; } = 500;
     public double TitleWeight { get; set; } = 2.0;
-    /// <summary>BM25 weight of the passage's words and grams (one FTS5 column).</summary>
+    /// <summary>BM25 weight of the passage's words and grams (the body field).</summary>
     public double BodyWeight { get; set; } = 1.0;
     /// <summary>BM25 weight of regional-vocabulary synonyms (软件 over 軟體): below a literal match.</summary>
     public double VocabularyWeight { get; set; } = 0.5;
@@ -69,7 +69,7 @@ public sealed class SearchOptions
 
 /// <summary>
 /// Ranked search over the index: parses the query, analyses it with the index's analysis chain,
-/// asks FTS5 for matching passages (BM25 over title, words and grams), keeps the best passage of
+/// asks the full-text index for matching passages (BM25 over title, words and grams), keeps the best passage of
 /// each article, and makes snippets with highlights at offsets into the original text.
 /// </summary>
 public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcConverter? openCc = null, Func<EnglishTranslator?>? translator = null)
@@ -161,7 +161,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             return f;
         }
 
-        // Exact phrases: FTS5 matched their grams in a row; the folded passage (or title, for title:"…")
+        // Exact phrases: the index matched their grams in a row; the folded passage (or title, for title:"…")
         // must contain the phrase itself. Each group of alternatives (a OR "b") needs one to hold.
         if (compiled.Phrases.Any(g => g.Any(a => a.Phrase is not null)))
         {
