@@ -59,11 +59,17 @@ public sealed class ChainTokenizer : Tokenizer
         _end = text.Length;
     }
 
+    // Positions never go back along the chain's order except across a Han run's words and grams, which the chain
+    // already gives in start order: a stable insertion pass is enough (and allocates nothing).
     private void StableSort()
     {
-        var sorted = _tokens.Select((x, k) => (x, k)).OrderBy(p => p.x.Position).ThenBy(p => p.k).Select(p => p.x).ToList();
-        _tokens.Clear();
-        _tokens.AddRange(sorted);
+        for (int i = 1; i < _tokens.Count; i++)
+        {
+            var x = _tokens[i];
+            int j = i - 1;
+            while (j >= 0 && _tokens[j].Position > x.Position) { _tokens[j + 1] = _tokens[j]; j--; }
+            _tokens[j + 1] = x;
+        }
     }
 
     // The position of each character: a Han character starts a position, and so does each part of a run of letters
