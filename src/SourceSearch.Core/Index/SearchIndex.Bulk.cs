@@ -173,7 +173,11 @@ public sealed partial class SearchIndex
         }
         finally
         {
-            if (tx is not null) await tx.DisposeAsync(); // rolled back: nothing of an uncommitted transaction stays
+            if (tx is not null)
+            {
+                await tx.DisposeAsync(); // rolled back: nothing of an uncommitted transaction stays
+                ForgetAnalysed(); // its article numbers may be given to other articles
+            }
         }
         // The import's end is a durable point of the full-text index too.
         await CommitFullTextAsync(force: true, cancel);

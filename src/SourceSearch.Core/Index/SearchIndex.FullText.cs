@@ -309,6 +309,12 @@ public sealed partial class SearchIndex
         if (article is not null && FullText.IsWriter) _analysed[doc] = article with { Doc = doc };
     }
 
+    /// <summary>
+    /// After a rolled-back write: the analyses it left are dropped (the numbers they were given go to the next
+    /// articles written, maybe by another process); what was committed is read from the store again instead.
+    /// </summary>
+    private void ForgetAnalysed() => _analysed.Clear();
+
     private sealed record ArticleRow(long Doc, Import.Article Article, Text.Script Script, string? DateKey, IReadOnlyList<Passage> Passages);
 
     private IndexedArticle Analyse(ArticleRow row) => Passages.Analyse(row.Doc, row.Article, row.Passages, row.Script, row.DateKey);

@@ -188,7 +188,8 @@ public sealed partial class SearchIndex
             }
             if (outcome != AddOutcome.Unchanged) await tx.CommitAsync(cancel);
         }
-        catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
+        catch (SqliteException e) when (WriteFailure(e) is { } failure) { ForgetAnalysed(); throw failure; }
+        catch { ForgetAnalysed(); throw; }
         if (outcome != AddOutcome.Unchanged) await CatchUpAsync(cancel);
         return outcome == AddOutcome.Unchanged
             ? new RestoreResult(RestoreStatus.Unchanged, $"the article '{id}' already holds version {entry.Version}'s content: nothing to restore", entry.Version)

@@ -244,7 +244,8 @@ public sealed partial class SearchIndex : IDisposable
                 outcomes[i] = prepared[i] is { } p ? await WriteAsync(statements, p, change, cancel) : AddOutcome.Unchanged;
             await tx.CommitAsync(cancel);
         }
-        catch (SqliteException e) when (WriteFailure(e) is { } failure) { throw failure; }
+        catch (SqliteException e) when (WriteFailure(e) is { } failure) { ForgetAnalysed(); throw failure; }
+        catch { ForgetAnalysed(); throw; }
         await CatchUpAsync(cancel); // searchable by the next search
         return outcomes;
     }
