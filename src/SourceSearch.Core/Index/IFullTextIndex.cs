@@ -28,6 +28,9 @@ public interface IFullTextIndex : IDisposable
     /// <summary>Removes the passages of article <paramref name="doc"/>.</summary>
     void Delete(long doc);
 
+    /// <summary>Removes every passage (before a rebuild from the store).</summary>
+    void DeleteAll();
+
     /// <summary>Makes what was added and deleted visible to the next search (no commit).</summary>
     void Refresh();
 

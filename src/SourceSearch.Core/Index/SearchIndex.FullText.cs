@@ -127,7 +127,7 @@ public sealed partial class SearchIndex
                 sequence = await LatestSequenceAsync(c, cancel);
                 total = await ScalarAsync<long>(c, "SELECT count(*) FROM articles", cancel);
             }
-            DeleteAllFullText();
+            FullText.DeleteAll();
             lucene.Commit(0, "rebuilding");
             long done = 0;
             long last = long.MinValue;
@@ -157,11 +157,6 @@ public sealed partial class SearchIndex
     // The last change number given (kept by AUTOINCREMENT also when the rows are pruned).
     private static Task<long> LatestSequenceAsync(SqliteConnection c, CancellationToken cancel) =>
         ScalarAsync<long>(c, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)", cancel);
-
-    private void DeleteAllFullText()
-    {
-        foreach (var doc in FullText.PassageCounts().Keys) FullText.Delete(doc);
-    }
 
     /// <summary>
     /// Replays the store's changes beyond what the Lucene writer holds, and makes them searchable (no commit).

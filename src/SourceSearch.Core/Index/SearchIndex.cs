@@ -477,7 +477,7 @@ public sealed partial class SearchIndex : IDisposable
         await _apply.WaitAsync(cancel);
         try
         {
-            DeleteAllFullText();
+            FullText.DeleteAll();
             FullText.Commit(0, "rebuilding");
             _appliedSequence = 0;
             _analysed.Clear();
@@ -744,21 +744,16 @@ public sealed partial class SearchIndex
     internal sealed record DocInfo(long Doc, string Id, string Title, string? Author, string? Date, string? Source, string? Url,
         Script Script, long FoldedHash, int? Year, string? DateKey);
 
-    internal sealed record Filters(string? Source, string? Author, string? From, string? To)
-    {
-        public static readonly Filters None = new(null, null, null, null);
-    }
-
     /// <summary>
     /// Passages matching <paramref name="query"/> in the full-text index, best first by BM25 with the given field
     /// weights, of articles the store still has; with <paramref name="infos"/>, their articles' details go into it.
     /// </summary>
-    internal async Task<List<Candidate>> MatchAsync(IndexQuery query, Filters filters, int limit, FieldWeights weights,
+    internal async Task<List<Candidate>> MatchAsync(IndexQuery query, IndexFilters filters, int limit, FieldWeights weights,
         CancellationToken cancel, Dictionary<long, DocInfo>? infos = null)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!FullText.IsWriter) RefreshFromCommitsNow();
-        var matches = FullText.Search(query, new IndexFilters(filters.Source, filters.Author, filters.From, filters.To), weights, limit);
+        var matches = FullText.Search(query, filters, weights, limit);
         QueryProfile.Add(ReadStage.Match, started);
         if (AfterReadForTests is { } after) await after(ReadStage.Match);
         var docs = await DocsAsync(matches.Select(m => m.Doc), cancel);

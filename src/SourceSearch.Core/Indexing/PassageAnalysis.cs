@@ -34,10 +34,6 @@ public sealed class PassageAnalysis(Analyzer chain, TokenizerKind kind) : IDispo
         return new IndexedArticle(doc, article.Source, article.Author, dateKey, title, titleSynonyms, indexed);
     }
 
-    /// <summary>The tokens of a query or passage as the index has them (literal and synonyms together).</summary>
-    public List<AnalyzedToken> Tokens(string text, Script script) =>
-        AnalyzedToken.Read(script == Script.Traditional ? _traditional : _plain, text);
-
     private static (List<AnalyzedToken> Literal, List<AnalyzedToken> Synonyms) Split(List<AnalyzedToken> tokens)
     {
         if (!tokens.Exists(t => t.Type == "synonym")) return (tokens, []);

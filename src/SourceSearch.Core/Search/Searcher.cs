@@ -120,7 +120,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         foreach (var (name, value) in new[] { ("from", request.From), ("to", request.To) })
             if (!string.IsNullOrWhiteSpace(value) && Normalize(value) is null)
                 notices.Add($"{name}={value} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); ignored");
-        var filters = new SearchIndex.Filters(request.Source ?? parsed.Source, request.Author ?? parsed.Author,
+        var filters = new IndexFilters(request.Source ?? parsed.Source, request.Author ?? parsed.Author,
             Normalize(request.From) ?? parsed.From, Normalize(request.To) ?? parsed.To);
         var weights = new FieldWeights(options.TitleWeight, options.BodyWeight, options.VocabularyWeight);
 
@@ -320,7 +320,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var compiled = Compile(new ParsedQuery([[new QueryClause(question, false, ClauseField.Any, false)]], null, null, null, null, []));
         var terms = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();
         if (compiled.Positive.Count == 0 || compiled.Any is null) return ([], terms);
-        var candidates = await MatchAnyAsync(compiled, SearchIndex.Filters.None, Math.Max(200, count * 10),
+        var candidates = await MatchAnyAsync(compiled, IndexFilters.None, Math.Max(200, count * 10),
             new FieldWeights(options.TitleWeight, options.BodyWeight, options.VocabularyWeight), null, cancel);
 
         // A passage of the article that matches best overall is more likely the one that answers.
@@ -350,7 +350,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
     // ---- compiling the query into index queries ----
 
-    private Task<List<SearchIndex.Candidate>> MatchAnyAsync(Compiled compiled, SearchIndex.Filters filters, int limit,
+    private Task<List<SearchIndex.Candidate>> MatchAnyAsync(Compiled compiled, IndexFilters filters, int limit,
         FieldWeights weights, Dictionary<long, SearchIndex.DocInfo>? infos, CancellationToken cancel) =>
         index.MatchAsync(compiled.Any!, filters, limit, weights, cancel, infos);
 

@@ -121,8 +121,7 @@ public sealed class IndexLifecycleTests(AnalysisFixture fx)
         using (var index = await SearchIndex.OpenAsync(dir, fx.Analyzer))
             await index.AddAsync(Make("a", "甲乙"));
         string lucene = Path.Combine(dir, SearchIndex.FullTextFolderName);
-        foreach (var file in Directory.GetFiles(lucene).Where(f => !Path.GetFileName(f).StartsWith("segments", StringComparison.Ordinal) && !f.EndsWith(".lock")))
-            File.WriteAllBytes(file, [1, 2, 3]);
+        LuceneIndexTests.DamageSegments(lucene, [1, 2, 3]);
         using var reopened = await SearchIndex.OpenAsync(dir, fx.Analyzer);
         Assert.Equal(["a"], await Ids(reopened, "甲乙"));
         Assert.Single(Directory.GetDirectories(dir, SearchIndex.FullTextFolderName + ".damaged-*"));

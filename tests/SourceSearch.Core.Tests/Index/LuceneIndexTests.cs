@@ -168,9 +168,15 @@ public sealed class LuceneIndexTests(AnalysisFixture fx) : IDisposable
             index.Commit(1, "a");
         }
         // Truncate every segment data file: what a crashed disk or a bad copy leaves.
-        foreach (var file in Directory.GetFiles(_folder).Where(f => !Path.GetFileName(f).StartsWith("segments", StringComparison.Ordinal) && !f.EndsWith(".lock")))
-            File.WriteAllBytes(file, []);
+        DamageSegments(_folder, []);
         var e = Assert.Throws<FullTextIndexDamagedException>(() => LuceneIndex.Open(_folder));
         Assert.Contains(_folder, e.Message);
+    }
+
+    /// <summary>Overwrites every segment data file of a Lucene folder (not its segments_N list nor its lock) with <paramref name="content"/>.</summary>
+    internal static void DamageSegments(string folder, byte[] content)
+    {
+        foreach (var file in Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith("segments", StringComparison.Ordinal) && !f.EndsWith(".lock")))
+            File.WriteAllBytes(file, content);
     }
 }

@@ -197,6 +197,8 @@ public sealed class LuceneIndex : IFullTextIndex
 
     public void Delete(long doc) => Writer.DeleteDocuments(new Term(DocField, Key(doc)));
 
+    public void DeleteAll() => Writer.DeleteAll();
+
     private static string Key(long doc) => doc.ToString(CultureInfo.InvariantCulture);
 
     public void Refresh() => _searchers.MaybeRefreshBlocking();
@@ -279,8 +281,7 @@ public sealed class LuceneIndex : IFullTextIndex
     {
         var problems = new List<string>();
         // CheckIndex reads the last commit; what this writer holds uncommitted is the store's to replay.
-        using var output = new StringWriter();
-        var checker = new CheckIndex(_directory) { InfoStream = output };
+        var checker = new CheckIndex(_directory);
         var status = checker.DoCheckIndex();
         if (!status.Clean)
             problems.Add("lucene: CheckIndex found a damaged index (" + (status.MissingSegments ? "missing segments" : $"{status.NumBadSegments} bad segments") + ")");

@@ -12,7 +12,6 @@ public sealed class SameTermFilter : TokenFilter
     private readonly ICharTermAttribute _term;
     private readonly IPositionIncrementAttribute _increment;
     private readonly HashSet<string> _here = new(StringComparer.Ordinal);
-    private int _carried; // increments of dropped tokens, given to the next one kept
 
     public SameTermFilter(TokenStream input) : base(input)
     {
@@ -22,17 +21,11 @@ public sealed class SameTermFilter : TokenFilter
 
     public override bool IncrementToken()
     {
+        // A token dropped has increment 0 (its term is already at this position): nothing to hand on to the next one.
         while (m_input.IncrementToken())
         {
-            int increment = _increment.PositionIncrement + _carried;
-            if (increment > 0) _here.Clear();
-            if (_here.Add(_term.ToString()))
-            {
-                _increment.PositionIncrement = increment;
-                _carried = 0;
-                return true;
-            }
-            _carried = increment;
+            if (_increment.PositionIncrement > 0) _here.Clear();
+            if (_here.Add(_term.ToString())) return true;
         }
         return false;
     }
@@ -41,6 +34,5 @@ public sealed class SameTermFilter : TokenFilter
     {
         base.Reset();
         _here.Clear();
-        _carried = 0;
     }
 }
