@@ -37,13 +37,22 @@ internal static class ArticleCommands
             using var services = io.Services(parsed);
             using var index = await IndexAccess.OpenAsync(services, create: true, cancel: cancel);
             bool isBulk = parsed.GetValue(bulk);
-            var counts = await ImportAsync(index, parsed.GetValue(paths)!, io.Error, !io.ErrorIsTerminal, cancel, isBulk ? ImportOptions.BulkTransactionSize : 256, isBulk);
-            if (isBulk && counts.Added + counts.Replaced > 0) await index.OptimizeAsync(cancel);
+            // No server reading (this process holds the full-text index's write lock): large transactions, as a bulk load.
+            // With a server running, small ones, which it replays into its index as they commit.
+            bool alone = index.OwnsFullText;
+            int batch = isBulk ? ImportOptions.BulkTransactionSize : alone ? ImportOptions.LargeTransactionSize : 256;
+            var counts = await ImportAsync(index, parsed.GetValue(paths)!, io.Error, !io.ErrorIsTerminal, cancel, batch, isBulk || alone);
+            // A large import leaves many segments: merged once, which queries are measured on.
+            if ((isBulk || (alone && counts.Added + counts.Replaced >= LargeImport)) && counts.Added + counts.Replaced > 0)
+                await index.OptimizeAsync(cancel);
             await io.Out.WriteLineAsync($"added {counts.Added}, replaced {counts.Replaced}, unchanged {counts.Unchanged}, failed {counts.Failed}");
             return counts.Failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>Articles written by one import from which its end merges the full-text index's segments.</summary>
+    internal const int LargeImport = 20_000;
 
     internal sealed record ImportCounts(int Added, int Replaced, int Unchanged, int Failed);
 

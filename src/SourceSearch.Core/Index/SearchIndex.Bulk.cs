@@ -20,6 +20,9 @@ public sealed record ImportOptions
     /// </summary>
     public const int BulkTransactionSize = 32768;
 
+    /// <summary>Articles per transaction of an import that no server reads meanwhile (its own progress shows per transaction).</summary>
+    public const int LargeTransactionSize = 8192;
+
     /// <summary>
     /// A transaction is also committed once its articles hold this many characters of text (64 M: 128 MB as
     /// .NET strings), whatever <see cref="TransactionSize"/> says: the texts stay in memory until the commit.
@@ -188,7 +191,7 @@ public sealed partial class SearchIndex
             await tx.DisposeAsync();
             tx = null;
             statements.Transaction = null;
-            await CatchUpAsync(cancel);
+            await CatchUpAsync(cancel, refresh: false);
             await CommitFullTextAsync(force: false, cancel);
             var done = outcomes;
             outcomes = [];

@@ -42,6 +42,9 @@ public sealed partial class SearchIndex
     /// <summary>What analyses this index's text: the chain's fingerprint and the tokenizer.</summary>
     public string Fingerprint => Analyzer.Fingerprint + ";tokenizer=" + ChainAnalyzer.Describe(Tokenizer);
 
+    /// <summary>Whether this process holds the full-text index's write lock (no server has it).</summary>
+    public bool OwnsFullText => _fullText is { IsWriter: true };
+
     internal IFullTextIndex FullText => _fullText ?? throw new InvalidOperationException("the full-text index is not open");
 
     internal PassageAnalysis Passages => _passageAnalysis ??= new PassageAnalysis(Analyzer, Tokenizer);
@@ -162,7 +165,11 @@ public sealed partial class SearchIndex
     /// Replays the store's changes beyond what the Lucene writer holds, and makes them searchable (no commit).
     /// A process that is not the writer only looks at the writer's latest commit.
     /// </summary>
-    internal async Task CatchUpAsync(CancellationToken cancel)
+    /// <param name="refresh">
+    /// Whether to open new near-real-time readers now. An import does not: searches see its writes anyway (the index
+    /// refreshes before a search when it holds unseen writes), and a reader per transaction cost a segment flush each.
+    /// </param>
+    internal async Task CatchUpAsync(CancellationToken cancel, bool refresh = true)
     {
         if (_fullText is not { IsWriter: true } lucene)
         {
@@ -189,16 +196,24 @@ public sealed partial class SearchIndex
                     Parallel.For(0, rows.Count, new ParallelOptions { CancellationToken = cancel }, i => analysed[i] = Analyse(rows[i]));
                     foreach (var a in analysed) fromStore[a.Doc] = a;
                 }
+                // Adds between two deletes go in on every core (Lucene's writer inverts a document per thread); a delete
+                // must come after the adds before it, which may hold the article it removes.
+                var adds = new List<IndexedArticle>();
                 foreach (var (seq, doc, added) in changes)
                 {
-                    if (!added) lucene.Delete(doc);
-                    else if (_analysed.TryRemove(doc, out var a) || fromStore.Remove(doc, out a)) lucene.Add(a);
+                    if (!added)
+                    {
+                        AddAll(lucene, adds);
+                        lucene.Delete(doc);
+                    }
+                    else if (_analysed.TryRemove(doc, out var a) || fromStore.Remove(doc, out a)) adds.Add(a);
                     // else: the row is gone already (replaced or deleted later); its removal comes among the changes.
-                    _appliedSequence = seq;
                 }
+                AddAll(lucene, adds);
+                _appliedSequence = changes[^1].Seq;
                 changed = true;
             }
-            if (changed) lucene.Refresh();
+            if (changed && refresh) lucene.Refresh();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
@@ -210,6 +225,14 @@ public sealed partial class SearchIndex
         {
             _apply.Release();
         }
+    }
+
+    private static void AddAll(IFullTextIndex index, List<IndexedArticle> articles)
+    {
+        if (articles.Count == 0) return;
+        if (articles.Count == 1) index.Add(articles[0]);
+        else Parallel.ForEach(articles, index.Add);
+        articles.Clear();
     }
 
     private volatile bool _fullTextBroken;

@@ -15,15 +15,25 @@ public sealed partial class HmmModel
 
     internal readonly double[] Start = new double[4];
     internal readonly double[,] Trans = new double[4, 4];
-    private readonly Dictionary<char, double>[] _emit = [new(), new(), new(), new()];
+    // Emission log-probabilities as one flat table over the BMP, [char * 4 + state] (2 MB): the segmenter looks up
+    // four per character of every unknown stretch, and four hash lookups a character were a good part of indexing.
+    private readonly double[] _emit = CreateEmitTable();
 
     private HmmModel() { }
 
-    internal double Emit(int state, char c) => _emit[state].TryGetValue(c, out double p) ? p : MinFloat;
+    internal double Emit(int state, char c) => _emit[c * 4 + state];
+
+    private static double[] CreateEmitTable()
+    {
+        var table = new double[65536 * 4];
+        Array.Fill(table, MinFloat);
+        return table;
+    }
 
     public static HmmModel Load(string finalsegDirectory)
     {
         var model = new HmmModel();
+        var counts = new int[4];
         for (int a = 0; a < 4; a++)
             for (int b = 0; b < 4; b++) model.Trans[a, b] = MinFloat;
         try
@@ -33,14 +43,14 @@ public sealed partial class HmmModel
             foreach (var (from, key, value) in Entries(File.ReadAllText(Path.Combine(finalsegDirectory, "prob_trans.py")), nested: true))
                 model.Trans[from, StateIndex(key[0])] = value;
             foreach (var (state, key, value) in Entries(File.ReadAllText(Path.Combine(finalsegDirectory, "prob_emit.py")), nested: true))
-                model._emit[state][key[0]] = value;
+                { model._emit[key[0] * 4 + state] = value; counts[state]++; }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             throw new DictionaryUnavailableException(
                 $"the segmenter's HMM model in {finalsegDirectory} cannot be read ({e.Message}); install the Debian package python3-jieba (apt-get install python3-jieba)", e);
         }
-        if (model._emit.Any(e => e.Count == 0))
+        if (counts.Any(n => n == 0))
             throw new DictionaryUnavailableException($"the segmenter's HMM model in {finalsegDirectory} has no emission probabilities; reinstall python3-jieba");
         return model;
     }

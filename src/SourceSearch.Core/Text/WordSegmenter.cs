@@ -93,11 +93,16 @@ public sealed class WordSegmenter(WordDictionary dictionary, HmmModel hmm)
     private void Viterbi(ReadOnlySpan<char> obs, int offset, bool searchMode, List<Piece> output)
     {
         int n = obs.Length;
-        var v = new double[n, 4];
-        var back = new int[n, 4];
-        for (int s = 0; s < 4; s++) v[0, s] = hmm.Start[s] + hmm.Emit(s, obs[0]);
+        // Flat [t * 4 + state] tables on the stack (or rented): a new double[n, 4] per stretch cost more than the
+        // Viterbi pass itself, and long stretches went to the large-object heap, each a full collection later.
+        double[]? rentedV = null;
+        int[]? rentedBack = null;
+        Span<double> v = n <= 256 ? stackalloc double[n * 4] : (rentedV = System.Buffers.ArrayPool<double>.Shared.Rent(n * 4));
+        Span<int> back = n <= 256 ? stackalloc int[n * 4] : (rentedBack = System.Buffers.ArrayPool<int>.Shared.Rent(n * 4));
+        for (int s = 0; s < 4; s++) v[s] = hmm.Start[s] + hmm.Emit(s, obs[0]);
         for (int t = 1; t < n; t++)
         {
+            int row = t * 4, prev = row - 4;
             for (int s = 0; s < 4; s++)
             {
                 double em = hmm.Emit(s, obs[t]);
@@ -109,19 +114,22 @@ public sealed class WordSegmenter(WordDictionary dictionary, HmmModel hmm)
                     HmmModel.S => (HmmModel.S, HmmModel.E),
                     _ => (HmmModel.B, HmmModel.M),
                 };
-                double a = v[t - 1, p1] + hmm.Trans[p1, s] + em;
-                double b = v[t - 1, p2] + hmm.Trans[p2, s] + em;
-                if (a >= b) { v[t, s] = a; back[t, s] = p1; }
-                else { v[t, s] = b; back[t, s] = p2; }
+                double a = v[prev + p1] + hmm.Trans[p1, s] + em;
+                double b = v[prev + p2] + hmm.Trans[p2, s] + em;
+                if (a >= b) { v[row + s] = a; back[row + s] = p1; }
+                else { v[row + s] = b; back[row + s] = p2; }
             }
         }
-        int state = v[n - 1, HmmModel.E] >= v[n - 1, HmmModel.S] ? HmmModel.E : HmmModel.S;
+        int last = (n - 1) * 4;
+        int state = v[last + HmmModel.E] >= v[last + HmmModel.S] ? HmmModel.E : HmmModel.S;
         Span<int> states = n <= 256 ? stackalloc int[n] : new int[n];
         for (int t = n - 1; t >= 0; t--)
         {
             states[t] = state;
-            state = back[t, state];
+            state = back[t * 4 + state];
         }
+        if (rentedV is not null) System.Buffers.ArrayPool<double>.Shared.Return(rentedV);
+        if (rentedBack is not null) System.Buffers.ArrayPool<int>.Shared.Return(rentedBack);
         int begin = 0, nextStart = 0;
         for (int t = 0; t < n; t++)
         {

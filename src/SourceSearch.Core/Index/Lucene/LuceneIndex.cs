@@ -149,27 +149,61 @@ public sealed class LuceneIndex : IFullTextIndex
 
     public void Add(IndexedArticle article)
     {
+        var slots = t_slots ??= [];
+        while (slots.Count < article.Passages.Count) slots.Add(new PassageFields());
         var docs = new List<IEnumerable<IIndexableField>>(article.Passages.Count);
-        foreach (var p in article.Passages)
-        {
-            var doc = new Document
-            {
-                new StringField(DocField, Key(article.Doc), Field.Store.NO),
-                new NumericDocValuesField(DocField, article.Doc),
-                new NumericDocValuesField(StartField, p.Start),
-                new NumericDocValuesField(EndField, p.End),
-                new Field(BodyField, new TokenListStream(WithTitle(p.Body, article.Title)), Analysed),
-                new Field(TitleField, new TokenListStream(article.Title), Analysed),
-            };
-            if (p.Synonyms.Count > 0 || article.TitleSynonyms.Count > 0)
-                doc.Add(new Field(VocabularyField, new TokenListStream([.. p.Synonyms, .. article.TitleSynonyms]), Analysed));
-            if (article.Source is { } source) doc.Add(new StringField(SourceField, source, Field.Store.NO));
-            if (article.Author is { } author) doc.Add(new StringField(AuthorField, author, Field.Store.NO));
-            if (article.DateKey is { } date) doc.Add(new StringField(DateField, date, Field.Store.NO));
-            docs.Add(doc);
-        }
+        for (int i = 0; i < article.Passages.Count; i++) docs.Add(slots[i].Fill(article, article.Passages[i]));
         // An article's passages go in together (one block: never half an article in a segment).
         Writer.AddDocuments(docs);
+        _unseen = true;
+    }
+
+    // Each indexing thread's fields, filled anew for every passage: a new field (with its token stream) per document
+    // took a process-wide lock in Lucene's attribute factory for every attribute, and the threads queued on it.
+    [ThreadStatic] private static List<PassageFields>? t_slots;
+
+    private sealed class PassageFields
+    {
+        private readonly StringField _doc = new(DocField, "", Field.Store.NO);
+        private readonly NumericDocValuesField _docValue = new(DocField, 0), _start = new(StartField, 0), _end = new(EndField, 0);
+        private readonly TokenListStream _bodyTokens = new(), _titleTokens = new(), _vocabularyTokens = new();
+        private readonly Field _body, _title, _vocabulary;
+        private readonly StringField _source = new(SourceField, "", Field.Store.NO), _author = new(AuthorField, "", Field.Store.NO),
+            _date = new(DateField, "", Field.Store.NO);
+
+        public PassageFields()
+        {
+            _body = new Field(BodyField, _bodyTokens, Analysed);
+            _title = new Field(TitleField, _titleTokens, Analysed);
+            _vocabulary = new Field(VocabularyField, _vocabularyTokens, Analysed);
+        }
+
+        public Document Fill(IndexedArticle article, IndexedPassage p)
+        {
+            _doc.SetStringValue(Key(article.Doc));
+            _docValue.SetInt64Value(article.Doc);
+            _start.SetInt64Value(p.Start);
+            _end.SetInt64Value(p.End);
+            _bodyTokens.Tokens = WithTitle(p.Body, article.Title);
+            _titleTokens.Tokens = article.Title;
+            var doc = new Document { _doc, _docValue, _start, _end, _body, _title };
+            if (p.Synonyms.Count > 0 || article.TitleSynonyms.Count > 0)
+            {
+                _vocabularyTokens.Tokens = article.TitleSynonyms.Count == 0 ? p.Synonyms : [.. p.Synonyms, .. article.TitleSynonyms];
+                doc.Add(_vocabulary);
+            }
+            Add(doc, _source, article.Source);
+            Add(doc, _author, article.Author);
+            Add(doc, _date, article.DateKey);
+            return doc;
+        }
+
+        private static void Add(Document doc, StringField field, string? value)
+        {
+            if (value is null) return;
+            field.SetStringValue(value);
+            doc.Add(field);
+        }
     }
 
     // Position gap between a passage and the title copies after it: no phrase runs from one into the other.
@@ -195,13 +229,34 @@ public sealed class LuceneIndex : IFullTextIndex
         return all;
     }
 
-    public void Delete(long doc) => Writer.DeleteDocuments(new Term(DocField, Key(doc)));
+    public void Delete(long doc)
+    {
+        Writer.DeleteDocuments(new Term(DocField, Key(doc)));
+        _unseen = true;
+    }
 
-    public void DeleteAll() => Writer.DeleteAll();
+    public void DeleteAll()
+    {
+        Writer.DeleteAll();
+        _unseen = true;
+    }
+
+    // Writes no near-real-time reader has seen yet: the next search opens one first, so whatever was written before a
+    // search began is found by it, whether or not the writer refreshed (an import does not, per transaction).
+    private volatile bool _unseen;
 
     private static string Key(long doc) => doc.ToString(CultureInfo.InvariantCulture);
 
-    public void Refresh() => _searchers.MaybeRefreshBlocking();
+    public void Refresh()
+    {
+        _unseen = false; // before the reopen: a write during it sets it again
+        _searchers.MaybeRefreshBlocking();
+    }
+
+    private void RefreshIfUnseen()
+    {
+        if (_unseen && _writer is not null) Refresh();
+    }
 
     public void RefreshFromCommits()
     {
@@ -229,6 +284,7 @@ public sealed class LuceneIndex : IFullTextIndex
     {
         var compiled = LuceneQueries.Compile(query, weights);
         if (!filters.IsEmpty) compiled = new FilteredQuery(compiled, new QueryWrapperFilter(LuceneQueries.Filter(filters)));
+        RefreshIfUnseen();
         var searcher = _searchers.Acquire();
         try
         {
@@ -254,6 +310,7 @@ public sealed class LuceneIndex : IFullTextIndex
     public Dictionary<long, int> PassageCounts()
     {
         var counts = new Dictionary<long, int>();
+        RefreshIfUnseen();
         var searcher = _searchers.Acquire();
         try
         {
@@ -352,16 +409,16 @@ public sealed class LuceneIndex : IFullTextIndex
     /// <summary>Tokens analysed before (in parallel, by the chain's Lucene analyzer), given to the index as they are.</summary>
     private sealed class TokenListStream : TokenStream
     {
-        private readonly IReadOnlyList<AnalyzedToken> _tokens;
         private readonly ICharTermAttribute _term;
         private readonly IPositionIncrementAttribute _increment;
         private readonly IOffsetAttribute _offset;
         private int _next;
         private int _position = -1;
 
-        public TokenListStream(IReadOnlyList<AnalyzedToken> tokens)
+        public IReadOnlyList<AnalyzedToken> Tokens { get; set; } = [];
+
+        public TokenListStream()
         {
-            _tokens = tokens;
             _term = AddAttribute<ICharTermAttribute>();
             _increment = AddAttribute<IPositionIncrementAttribute>();
             _offset = AddAttribute<IOffsetAttribute>();
@@ -369,9 +426,9 @@ public sealed class LuceneIndex : IFullTextIndex
 
         public override bool IncrementToken()
         {
-            if (_next >= _tokens.Count) return false;
+            if (_next >= Tokens.Count) return false;
             ClearAttributes();
-            var t = _tokens[_next++];
+            var t = Tokens[_next++];
             _term.SetEmpty().Append(t.Term);
             // The first token's increment must be positive; positions never go back.
             int increment = Math.Max(0, t.Position - _position);

@@ -8,7 +8,7 @@ public readonly record struct AnalyzedToken(string Term, string Type, int Start,
     /// <summary>Runs <paramref name="analyzer"/> over <paramref name="text"/> and collects its tokens.</summary>
     public static List<AnalyzedToken> Read(Lucene.Net.Analysis.Analyzer analyzer, string text, string field = "body")
     {
-        var tokens = new List<AnalyzedToken>();
+        var tokens = new List<AnalyzedToken>(text.Length * 2 + 4); // about two tokens a character (words and grams)
         using var stream = analyzer.GetTokenStream(field, new StringReader(text));
         var term = stream.AddAttribute<ICharTermAttribute>();
         var offset = stream.AddAttribute<IOffsetAttribute>();
@@ -19,7 +19,7 @@ public readonly record struct AnalyzedToken(string Term, string Type, int Start,
         while (stream.IncrementToken())
         {
             position += increment.PositionIncrement;
-            tokens.Add(new AnalyzedToken(term.ToString(), type.Type, offset.StartOffset, offset.EndOffset, position));
+            tokens.Add(new AnalyzedToken(TermPool.Get(term.Buffer.AsSpan(0, term.Length)), type.Type, offset.StartOffset, offset.EndOffset, position));
         }
         stream.End();
         return tokens;

@@ -25,6 +25,7 @@ public sealed class ChainTokenizer : Tokenizer
     private readonly ITypeAttribute _type;
     private readonly IFlagsAttribute _flags;
     private readonly List<(Token Token, int Position)> _tokens = [];
+    private readonly List<Token> _scratch = [];
     private int _next;
     private int _position;
     private int _end;
@@ -46,7 +47,8 @@ public sealed class ChainTokenizer : Tokenizer
         base.Reset();
         string text = m_input.ReadToEnd();
         var folded = MappedText.Identity(text);
-        var tokens = new List<Token>();
+        var tokens = _scratch;
+        tokens.Clear();
         _chain.Tokenize(folded, tokens);
         if (_synonyms) _chain.Synonyms.Emit(folded, tokens);
         var units = Units(text);
@@ -114,7 +116,11 @@ public sealed class ChainTokenizer : Tokenizer
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _tokens.Clear();
+        if (disposing)
+        {
+            _tokens.Clear();
+            _scratch.Clear();
+        }
         base.Dispose(disposing);
     }
 }

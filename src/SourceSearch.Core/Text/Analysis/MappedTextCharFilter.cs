@@ -25,6 +25,15 @@ public sealed class MappedTextCharFilter : BaseCharFilter
         return n;
     }
 
+    // The next stage (and the tokenizer) read all of it at once: the string itself, not a copy built a buffer at a time.
+    public override string ReadToEnd()
+    {
+        _output ??= Run();
+        string rest = _read == 0 ? _output : _output[_read..];
+        _read = _output.Length;
+        return rest;
+    }
+
     public override int Read() => Read(new char[1], 0, 1) == 1 ? _output![_read - 1] : -1;
 
     // The stage runs on all of its input at once: folding looks at phrases and numeral runs, which a buffer cut could split.
