@@ -10,23 +10,17 @@ internal static class AnalyzeCommand
     public static Command Create(CliIo io)
     {
         var json = new Option<bool>("--json") { Description = "Print {\"tokens\":[{\"term\",\"type\",\"start\",\"end\",\"position\"}]}." };
-        var tokenizer = new Option<string>("--analyzer")
-        {
-            Description = "words (the default: dictionary+HMM words, CJK bigrams, Latin words and numbers by parts) or smartcn (Lucene's SmartCn tokenizer), both behind the same folding.",
-            DefaultValueFactory = _ => "words",
-        };
-        tokenizer.AcceptOnlyFromAmong([.. TokenizerKinds.Names]);
         var text = new Argument<string?>("text") { Description = "Text to analyse; standard input when absent.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("analyze",
             "Print the tokens the index sees for TEXT, as Lucene sees them: term (characters folded to Simplified, lower case), type (word, bigram, latin, number; " +
             "synonym: the mainland word over a Taiwan word, in Traditional-script text only), start/end offsets into TEXT in UTF-16 code units, and position " +
             "(a Han character or a part of a Latin word each; words, parts and synonyms stand at the position of their first character).")
-        { json, tokenizer, text };
+        { json, text };
         command.SetAction(async (parsed, cancel) =>
         {
             string input = parsed.GetValue(text) ?? await io.In.ReadToEndAsync(cancel);
-            TokenizerKinds.TryParse(parsed.GetValue(tokenizer), out var kind);
             using var services = io.Services(parsed);
+            var kind = IndexAccess.RequestedTokenizer(services) ?? TokenizerKind.Words;
             var chain = services.Analyzer;
             using var analyzer = new ChainAnalyzer(chain, kind, chain.DetectScript(input) == Script.Traditional);
             var tokens = AnalyzedToken.Read(analyzer, input);

@@ -172,13 +172,17 @@ internal static class ArticleCommands
 
     private static Command Reindex(CliIo io)
     {
-        var command = new Command("reindex", "Re-analyse every article from its stored text (after a dictionary, user dictionary or OpenCC change), rebuilding the index in the current schema (an index of an older schema is brought up to date). Needs free disk space for a second copy of the articles while it runs. Safe to run again if interrupted.");
+        var command = new Command("reindex", "Re-analyse every article from its stored text (after a dictionary, user dictionary or OpenCC change, or with --analyzer NAME to change the analyzer), " +
+            "rebuilding the index in the current schema (an index of an older schema is brought up to date). It builds a new index beside the old one (DIR/.reindex: " +
+            "free disk space for a second copy is needed) and swaps it in when complete; until then the old index is untouched and usable, so a cut reindex " +
+            "changes nothing. Articles and history are kept.");
         command.SetAction(async (parsed, cancel) =>
         {
             using var services = io.Services(parsed);
-            using var index = await IndexAccess.OpenAsync(services, create: false, allowMismatch: true, cancel: cancel);
+            string dir = IndexAccess.Directory(services);
+            if (!File.Exists(SearchIndex.PathIn(dir))) throw new IndexUnusableException($"there is no index in {dir}/ to reindex");
             var progress = new Progress<int>(n => io.Error.WriteLine($"sourcesearch: {n} articles re-analysed"));
-            int count = await index.ReindexAsync(progress: progress, cancel: cancel);
+            int count = await SearchIndex.ReindexIntoNewFolderAsync(dir, services.Analyzer, IndexAccess.RequestedTokenizer(services), progress, cancel);
             await io.Out.WriteLineAsync($"reindexed {count} articles");
             return ExitCodes.Success;
         });

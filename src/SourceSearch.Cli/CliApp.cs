@@ -36,6 +36,14 @@ public static class CliApp
         Recursive = true,
     };
 
+    internal static readonly Option<string?> AnalyzerOption = new("--analyzer")
+    {
+        Description = "The tokenizer a new index is made with, behind the same folding: words (the default: dictionary+HMM words, CJK bigrams, " +
+                      "Latin words and numbers by parts) or smartcn (Lucene's SmartCn words); also $SOURCESEARCH_ANALYZER. An index keeps the one it " +
+                      "was made with, and queries use it; to change it, reindex --analyzer NAME.",
+        Recursive = true,
+    };
+
     /// <param name="errorIsTerminal">stderr is a terminal: progress is a bar redrawn in place, else plain lines.</param>
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancel = default, bool errorIsTerminal = false)
     {
@@ -44,6 +52,8 @@ public static class CliApp
             "Exit codes: 0 success; 1 some inputs failed (the rest done); 2 usage error or unusable index or data.");
         root.Options.Add(IndexOption);
         root.Options.Add(UserDictOption);
+        AnalyzerOption.AcceptOnlyFromAmong([.. Text.Analysis.TokenizerKinds.Names]);
+        root.Options.Add(AnalyzerOption);
         var io = new CliIo(stdin, stdout, stderr, errorIsTerminal);
         root.Subcommands.Add(ConvertCommand.Create(io));
         root.Subcommands.Add(AnalyzeCommand.Create(io));
@@ -86,6 +96,8 @@ public static class CliApp
             yield return new("Text:UserDictionary", userdict);
         if (parsed.GetValue(IndexOption) is { Length: > 0 } index)
             yield return new("Index", index);
+        if (parsed.GetValue(AnalyzerOption) is { Length: > 0 } analyzer)
+            yield return new("Analyzer", analyzer);
     }
 }
 

@@ -57,7 +57,8 @@ internal static class EvalCommand
             try
             {
                 var clock = Stopwatch.StartNew();
-                using var index = await SearchIndex.OpenAsync(tempDir, services.Analyzer, create: true, cancel: cancel);
+                using var index = await SearchIndex.OpenAsync(tempDir, services.Analyzer, create: true, cancel: cancel,
+                    tokenizer: IndexAccess.RequestedTokenizer(services) ?? Text.Analysis.TokenizerKind.Words);
                 var counts = await ArticleCommands.ImportAsync(index, [corpus], io.Error, plainProgress: true, cancel);
                 double indexSeconds = clock.Elapsed.TotalSeconds;
                 var searcher = new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc, services.Translator);
@@ -138,7 +139,7 @@ internal static class EvalCommand
                 else if (showAnswerMisses-- > 0)
                     await log.WriteLineAsync($"answer miss [{variant}] {text} → gold '{string.Join("' or '", q.Answers)}' in {q.Doc}; {(a.Found ? $"quoted {a.Citations[0].Id}: {a.Citations[0].Quote}" : "not found")}");
             }
-            var response = await searcher.SearchAsync(new SearchRequest(text, Size: 20, Mode: MatchMode.Any, Translate: translate), cancel);
+            var response = await searcher.SearchAsync(new SearchRequest(text, Size: 20, Translate: translate), cancel);
             if (response.Error is not null) { errors++; continue; }
             int rank = response.Hits.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.Id == q.Doc || x.h.OtherVersions.Contains(q.Doc)).i + 1;
             bool found = rank > 0 && response.Hits.Any(h => h.Id == q.Doc || h.OtherVersions.Contains(q.Doc));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using SourceSearch.Index;
 using SourceSearch.Search;
+using SourceSearch.Text.Analysis;
 
 namespace SourceSearch.Cli;
 
@@ -14,9 +15,27 @@ internal static class IndexAccess
     public static async Task<SearchIndex> OpenAsync(CliServices services, bool create, bool allowMismatch = false, CancellationToken cancel = default)
     {
         int restoreDays = SearchIndex.RestoreDaysFrom(services.Get<IConfiguration>());
-        var index = await SearchIndex.OpenAsync(Directory(services), services.Analyzer, create, allowMismatch, cancel);
+        var requested = RequestedTokenizer(services);
+        var index = await SearchIndex.OpenAsync(Directory(services), services.Analyzer, create, allowMismatch, cancel, requested ?? TokenizerKind.Words);
         index.RestoreDays = restoreDays;
+        if (requested is { } kind && kind != index.Tokenizer && !allowMismatch)
+        {
+            index.Dispose();
+            throw new IndexUnusableException(
+                $"the index in {Directory(services)}/ was made with the {index.Tokenizer.Name()} analyzer, not {kind.Name()}: " +
+                $"leave out --analyzer (and $SOURCESEARCH_ANALYZER) to use it as it is, or run 'sourcesearch reindex --analyzer {kind.Name()}' to change it");
+        }
         return index;
+    }
+
+    /// <summary>The analyzer asked for (--analyzer or $SOURCESEARCH_ANALYZER); null when none was.</summary>
+    public static TokenizerKind? RequestedTokenizer(CliServices services)
+    {
+        string? name = services.Get<IConfiguration>()["Analyzer"];
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        if (!TokenizerKinds.TryParse(name, out var kind))
+            throw new IndexUnusableException($"unknown analyzer '{name}' (in $SOURCESEARCH_ANALYZER or --analyzer): use one of {string.Join(", ", TokenizerKinds.Names)}");
+        return kind;
     }
 
     public const string DefaultCorpus = "corpus";

@@ -33,6 +33,9 @@ public abstract record IndexQuery
     /// <summary>Every clause matches; their scores add up.</summary>
     public sealed record All(IReadOnlyList<IndexQuery> Clauses) : IndexQuery;
 
+    /// <summary><paramref name="Required"/> matches; <paramref name="Optional"/> need not, and adds its score where it does.</summary>
+    public sealed record Ranked(IndexQuery Required, IndexQuery Optional) : IndexQuery;
+
     /// <summary><paramref name="Positive"/> matches and <paramref name="Excluded"/> does not.</summary>
     public sealed record Not(IndexQuery Positive, IndexQuery Excluded) : IndexQuery;
 }

@@ -47,6 +47,9 @@ public sealed partial class SearchIndex
 
     internal IFullTextIndex FullText => _fullText ?? throw new InvalidOperationException("the full-text index is not open");
 
+    /// <summary>A query's tokens as this index's tokenizer analyses text (SmartCn's words for an index made with it).</summary>
+    public List<Text.Token> AnalyzeQuery(string text) => Passages.AnalyzeQuery(text);
+
     internal PassageAnalysis Passages => _passageAnalysis ??= new PassageAnalysis(Analyzer, Tokenizer);
 
     /// <summary>Reports the progress of a full-text rebuild (articles done).</summary>
@@ -96,7 +99,7 @@ public sealed partial class SearchIndex
             throw new IndexMismatchException(
                 $"the full-text index {FullTextFolder} was analysed differently ({analysis}) from how queries are analysed now ({Fingerprint}): run 'sourcesearch reindex'");
         }
-        if (_olderSchema is not null) return; // the store itself needs reindex first
+        if (_olderSchema is not null || ForReindex) return; // the store itself is reindexed first
         long oldest, latest;
         await using (var c = await ConnectAsync(cancel))
         {

@@ -53,9 +53,14 @@ public sealed partial class SearchIndex : IDisposable
     /// Throws <see cref="IndexMismatchException"/> when another schema or analysis built it, unless
     /// <paramref name="allowMismatch"/> (for reindex).
     /// </summary>
-    public static async Task<SearchIndex> OpenAsync(string directory, Analyzer analyzer, bool create = true, bool allowMismatch = false, CancellationToken cancel = default,
-        TokenizerKind tokenizer = TokenizerKind.Words, IProgress<(long Done, long Total)>? rebuildProgress = null)
+    public static Task<SearchIndex> OpenAsync(string directory, Analyzer analyzer, bool create = true, bool allowMismatch = false, CancellationToken cancel = default,
+        TokenizerKind tokenizer = TokenizerKind.Words, IProgress<(long Done, long Total)>? rebuildProgress = null) =>
+        OpenCoreAsync(directory, analyzer, create, allowMismatch, cancel, tokenizer, rebuildProgress, forReindex: false);
+
+    private static async Task<SearchIndex> OpenCoreAsync(string directory, Analyzer analyzer, bool create, bool allowMismatch, CancellationToken cancel,
+        TokenizerKind tokenizer, IProgress<(long Done, long Total)>? rebuildProgress, bool forReindex)
     {
+        if (!forReindex) FinishInterruptedSwap(directory);
         string path = PathIn(directory);
         if (!File.Exists(path))
         {
@@ -66,7 +71,7 @@ public sealed partial class SearchIndex : IDisposable
                 throw new IndexUnusableException($"cannot create the index folder {directory}: {e.Message}", e);
             }
         }
-        var index = new SearchIndex(path, analyzer, readOnly: false) { Tokenizer = tokenizer, RebuildProgress = rebuildProgress };
+        var index = new SearchIndex(path, analyzer, readOnly: false) { Tokenizer = tokenizer, RebuildProgress = rebuildProgress, ForReindex = forReindex };
         try
         {
             await index.InitializeAsync(allowMismatch, cancel);
@@ -465,13 +470,21 @@ public sealed partial class SearchIndex : IDisposable
     /// marked as needing a reindex. The audit log is kept as it is. <paramref name="batchSize"/> articles are
     /// read and committed at a time.
     /// </summary>
-    public async Task<int> ReindexAsync(int batchSize = ImportOptions.BulkTransactionSize, IProgress<int>? progress = null, CancellationToken cancel = default)
+    /// <param name="tokenizer">The tokenizer to analyse with from now on (another than the index was made with); null keeps it.</param>
+    public async Task<int> ReindexAsync(int batchSize = ImportOptions.BulkTransactionSize, IProgress<int>? progress = null, CancellationToken cancel = default,
+        TokenizerKind? tokenizer = null)
     {
         // Batches of none would read no article from articles_old, and then drop it.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ThrowIfReadOnly();
         if (!FullText.IsWriter)
             throw new IndexUnusableException($"another process (a server?) holds the full-text index in {FullTextFolder}: stop it, then run reindex");
+        if (tokenizer is { } kind && kind != Tokenizer)
+        {
+            Tokenizer = kind;
+            _passageAnalysis?.Dispose();
+            _passageAnalysis = null;
+        }
         // The rebuilt articles are numbered anew: the full-text index starts empty, marked as being rebuilt (an
         // interrupted reindex leaves it so, and the next open after the store's reindex builds it from the store).
         await _apply.WaitAsync(cancel);

@@ -34,6 +34,22 @@ public sealed class PassageAnalysis(Analyzer chain, TokenizerKind kind) : IDispo
         return new IndexedArticle(doc, article.Source, article.Author, dateKey, title, titleSynonyms, indexed);
     }
 
+    /// <summary>
+    /// A query's tokens as the index's tokenizer gives them. With SmartCn: its words (no grams), typed by their first
+    /// character, offsets into the query as typed. With the words tokenizer, the chain's own analysis.
+    /// </summary>
+    public List<Token> AnalyzeQuery(string text)
+    {
+        if (Kind != TokenizerKind.SmartCn) return chain.Analyze(text);
+        var tokens = new List<Token>();
+        foreach (var t in AnalyzedToken.Read(_plain, text))
+        {
+            var type = CharClass.IsHanAt(t.Term, 0) ? TokenType.Word : char.IsAsciiDigit(t.Term[0]) ? TokenType.Number : TokenType.Latin;
+            tokens.Add(new Token(t.Term, type, t.Start, t.End) { Position = t.Position });
+        }
+        return tokens;
+    }
+
     private static (List<AnalyzedToken> Literal, List<AnalyzedToken> Synonyms) Split(List<AnalyzedToken> tokens)
     {
         if (!tokens.Exists(t => t.Type == "synonym")) return (tokens, []);

@@ -125,28 +125,45 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var weights = new FieldWeights(options.TitleWeight, options.BodyWeight, options.VocabularyWeight);
 
         string mode;
-        List<SearchIndex.Candidate> candidates;
         var infos = new Dictionary<long, SearchIndex.DocInfo>();
-        var wanted = request.Mode;
-        if (wanted == MatchMode.Any || (wanted == MatchMode.Auto && compiled.All is null))
+        Task<List<SearchIndex.Candidate>> Match(IndexQuery q) => index.MatchAsync(q, filters, options.CandidateLimit, weights, cancel, infos);
+        List<SearchIndex.Candidate> candidates;   // ranked first
+        List<SearchIndex.Candidate> rest = [];     // ranked after all of them
+        bool relaxed = false;
+        if (request.Mode == MatchMode.All && compiled.All is not null)
         {
-            mode = "any";
-            candidates = await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
+            mode = "all";
+            candidates = await Match(compiled.All);
+        }
+        else if (request.Mode == MatchMode.Auto && compiled.WordClauses >= 2 && compiled.All is not null)
+        {
+            // Words typed apart (a keyword query): the articles with every one of them first, then those with some.
+            candidates = await Match(compiled.All);
+            if (candidates.Count < options.CandidateLimit && compiled.Any is not null)
+            {
+                var first = candidates.Select(c => c.Doc).ToHashSet();
+                rest = (await Match(compiled.Any)).Where(c => !first.Contains(c.Doc)).ToList();
+            }
+            mode = rest.Count == 0 ? "all" : candidates.Count == 0 ? "any" : "all-then-any";
+            if (candidates.Count == 0 && rest.Count > 0) notices.Add("no article has every term; showing articles with some of them");
         }
         else
         {
-            mode = "all";
-            candidates = compiled.All is { } allQuery
-                ? await index.MatchAsync(allQuery, filters, options.CandidateLimit, weights, cancel, infos)
-                : await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
-            if (candidates.Count == 0 && wanted == MatchMode.Auto && !parsed.HasOperators && !ReferenceEquals(compiled.Any, compiled.All))
-            {
-                mode = "any";
-                candidates = await MatchAnyAsync(compiled, filters, options.CandidateLimit, weights, infos, cancel);
-                if (candidates.Count > 0) notices.Add("no article has every term; showing articles with some of them");
-            }
+            // A question or a single stretch of text: what must match (quoted phrases), ranked by how many of the
+            // other words match and how well.
+            mode = "any";
+            candidates = compiled.Any is null ? [] : await Match(compiled.Any);
         }
-        bool lowerBound = candidates.Count >= options.CandidateLimit;
+        if (candidates.Count == 0 && rest.Count == 0 && compiled.WordsOnly is not null)
+        {
+            // What the query insists on is nowhere as written (a quote of a text with other punctuation, say): all of
+            // its words as plain text, said so, rather than nothing.
+            var loose = Compile(new ParsedQuery([[new QueryClause(query, false, ClauseField.Any, false)]], null, null, null, null, []));
+            rest = loose.Any is null ? [] : await Match(loose.Any);
+            relaxed = rest.Count > 0;
+            if (relaxed) notices.Add("nothing has the quoted phrase (or required terms) as written; showing articles with its words and the others");
+        }
+        bool lowerBound = candidates.Count + rest.Count >= options.CandidateLimit;
 
         var textCache = new Dictionary<long, string>();
         Task<string?> TextOf(long doc) => CachedTextAsync(textCache, doc, cancel);
@@ -163,38 +180,48 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
         // Exact phrases: the index matched their grams in a row; the folded passage (or title, for title:"…")
         // must contain the phrase itself. Each group of alternatives (a OR "b") needs one to hold.
-        if (compiled.Phrases.Any(g => g.Any(a => a.Phrase is not null)))
+        async Task<List<SearchIndex.Candidate>> WithPhrases(List<SearchIndex.Candidate> list)
         {
+            if (!compiled.Phrases.Any(g => g.Any(a => a.Phrase is not null)) || list.Count == 0) return list;
             var kept = new List<SearchIndex.Candidate>();
-            await Prefetch(candidates.Select(c => c.Doc));
-            foreach (var c in candidates)
+            await Prefetch(list.Select(c => c.Doc));
+            foreach (var c in list)
             {
                 if (PassageText(await TextOf(c.Doc), c) is not { } passage) continue;
                 string folded = Squash(Analyzer.FoldToString(passage));
                 string title = infos.TryGetValue(c.Doc, out var info) ? Squash(Analyzer.FoldToString(info.Title)) : "";
+                // The index holds the title with every passage: a phrase in the title holds for all of them.
                 bool Holds((string? Phrase, bool Title) a) =>
-                    a.Phrase is null || (a.Title ? title : folded).Contains(a.Phrase, StringComparison.Ordinal);
+                    a.Phrase is null || title.Contains(a.Phrase, StringComparison.Ordinal)
+                    || (!a.Title && folded.Contains(a.Phrase, StringComparison.Ordinal));
                 if (compiled.Phrases.All(g => g.Any(Holds))) kept.Add(c);
             }
-            candidates = kept;
+            return kept;
         }
 
         // One hit per article: its best passage, scored with some support from its other matching passages.
-        var perDoc = new Dictionary<long, (SearchIndex.Candidate Best, double Score)>();
-        var order = new List<long>();
-        foreach (var c in candidates)
+        async Task<List<SearchIndex.Candidate>> Rank(List<SearchIndex.Candidate> list)
         {
-            if (perDoc.TryGetValue(c.Doc, out var d)) perDoc[c.Doc] = (d.Best, d.Score + options.PassageSupport * c.Score);
-            else { perDoc[c.Doc] = (c, c.Score); order.Add(c.Doc); }
+            var perDoc = new Dictionary<long, (SearchIndex.Candidate Best, double Score)>();
+            var order = new List<long>();
+            foreach (var c in list)
+            {
+                if (perDoc.TryGetValue(c.Doc, out var d)) perDoc[c.Doc] = (d.Best, d.Score + options.PassageSupport * c.Score);
+                else { perDoc[c.Doc] = (c, c.Score); order.Add(c.Doc); }
+            }
+            var ranked = order.Select(doc => perDoc[doc].Best with { Score = perDoc[doc].Score }).OrderByDescending(c => c.Score).ToList();
+            if (request.Sort == SortOrder.Relevance && compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
+            {
+                await Prefetch(ranked.Take(options.RerankDepth).Select(c => c.Doc));
+                var rankedNow = ranked;
+                ranked = await RerankAsync(ranked, compiled.FoldedText, async c => (await FoldedPassage(c)).Text, Through(page, size),
+                    k => infos.TryGetValue(rankedNow[k].Doc, out var i) ? i.FoldedHash : rankedNow[k].Doc);
+            }
+            return ranked;
         }
-        var ranked = order.Select(doc => perDoc[doc].Best with { Score = perDoc[doc].Score }).OrderByDescending(c => c.Score).ToList();
-        if (request.Sort == SortOrder.Relevance && compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
-        {
-            await Prefetch(ranked.Take(options.RerankDepth).Select(c => c.Doc));
-            var rankedNow = ranked;
-            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => (await FoldedPassage(c)).Text, Through(page, size),
-                k => infos.TryGetValue(rankedNow[k].Doc, out var i) ? i.FoldedHash : rankedNow[k].Doc);
-        }
+
+        var ranked = await Rank(await WithPhrases(candidates));
+        if (rest.Count > 0) ranked.AddRange(await Rank(relaxed ? rest : await WithPhrases(rest)));
 
         // One hit per set of versions of the same article (the same text in another script).
         var best = new List<(SearchIndex.Candidate Candidate, SearchIndex.DocInfo Info, List<string> Others)>();
@@ -354,8 +381,12 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         FieldWeights weights, Dictionary<long, SearchIndex.DocInfo>? infos, CancellationToken cancel) =>
         index.MatchAsync(compiled.Any!, filters, limit, weights, cancel, infos);
 
+    /// <param name="Any">What must match (phrases, title: clauses, OR groups), the other words ranking.</param>
+    /// <param name="All">Every clause.</param>
+    /// <param name="WordsOnly">The words without what must match, when something must (a phrase found nowhere).</param>
+    /// <param name="WordClauses">Clauses of plain words (apart from what must match): two or more make a keyword query.</param>
     private sealed record Compiled(
-        IndexQuery? Any, IndexQuery? All, List<string> Positive, List<List<(string? Phrase, bool Title)>> Phrases,
+        IndexQuery? Any, IndexQuery? All, IndexQuery? WordsOnly, int WordClauses, List<string> Positive, List<List<(string? Phrase, bool Title)>> Phrases,
         HashSet<string> HighlightTerms, List<ClauseUnderstanding> Clauses, string FoldedText);
 
     private static IndexQuery Or(List<IndexQuery> parts) => parts.Count == 1 ? parts[0] : new IndexQuery.Any(parts);
@@ -371,16 +402,20 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var highlight = new HashSet<string>(StringComparer.Ordinal);
         var clauses = new List<ClauseUnderstanding>();
         var positive = new List<string>();
-        bool anyIsAll = false; // operators make the query precise: "any" is the same as "all"
+        // Phrases, title: clauses and OR groups are what the query insists on: they must match. The other words rank.
+        var mustGroups = new List<IndexQuery>();
+        int wordClauses = 0;
 
         foreach (var group in parsed.Groups)
         {
             var alternatives = new List<IndexQuery>();
             var groupPhrases = new List<(string? Phrase, bool Title)>();
+            var groupAny = new List<IndexQuery>();
+            bool precise = group.Count > 1 || group.Any(c => c.IsPhrase || c.Field != ClauseField.Any);
             for (int k = 0; k < group.Count; k++)
             {
                 var clause = group[k];
-                var analysed = Analyzer.Analyze(clause.Text);
+                var analysed = index.AnalyzeQuery(clause.Text);
                 // Regional vocabulary of a Traditional-script query (软件 for 軟體) is an alternative of the words it spans.
                 // Not for a word common on both sides (建立 asks about 建立, not 创建).
                 var tokens = analysed.Any(t => t.Type == TokenType.Synonym) ? analysed.Where(t => t.Type != TokenType.Synonym).ToList() : analysed;
@@ -448,28 +483,40 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 if (!clause.IsPhrase) groupPhrases.Add((null, false)); // this alternative needs no phrase check
                 // Function characters (的, 有) are in every article: in "any" mode their grams carry them.
                 var content = units.Where((u, i) => !FunctionCharacters.Contains(unitTerms[i])).ToList();
-                anyParts.AddRange(content.Count > 0 ? content : units);
+                groupAny.AddRange(content.Count > 0 ? content : units);
                 // A Han word is also counted by its grams; a Latin word or number has only itself:
                 // counting it again keeps a rare name like AGG01 from being outweighed by common words.
                 for (int i = 0; i < units.Count; i++)
-                    if (!clause.IsPhrase && unitTerms[i].Length > 0 && !CharClass.IsHan(unitTerms[i][0])) anyParts.Add(units[i]);
-                anyParts.AddRange(grams);
-                if (clause.IsPhrase || clause.Field != ClauseField.Any || group.Count > 1) anyIsAll = true;
+                    if (!clause.IsPhrase && unitTerms[i].Length > 0 && !CharClass.IsHan(unitTerms[i][0])) groupAny.Add(units[i]);
+                groupAny.AddRange(grams);
             }
-            if (alternatives.Count > 0) allGroups.Add(Or(alternatives));
+            if (alternatives.Count > 0)
+            {
+                allGroups.Add(Or(alternatives));
+                if (precise) mustGroups.Add(Or(alternatives));
+                else
+                {
+                    anyParts.AddRange(groupAny);
+                    wordClauses++;
+                }
+            }
             if (groupPhrases.Any(p => p.Phrase is not null)) phrases.Add(groupPhrases);
         }
 
         IndexQuery? all = allGroups.Count == 0 ? null : And(allGroups);
-        IndexQuery? any = anyIsAll || anyParts.Count == 0 ? all : new IndexQuery.Any(anyParts);
+        IndexQuery? must = mustGroups.Count == 0 ? null : And(mustGroups);
+        IndexQuery? words = anyParts.Count == 0 ? null : new IndexQuery.Any(anyParts);
+        // Any: what must match, ranked by the words as well (each counts by how well it matches, none is needed).
+        IndexQuery? any = must is null ? words : words is null ? must : new IndexQuery.Ranked(must, words);
         if (negatives.Count > 0)
         {
             var not = Or(negatives);
             if (all is not null) all = new IndexQuery.Not(all, not);
             if (any is not null) any = new IndexQuery.Not(any, not);
+            if (words is not null) words = new IndexQuery.Not(words, not);
         }
         string folded = Squash(Analyzer.FoldToString(string.Concat(positive)));
-        return new Compiled(any, all, positive, phrases, highlight, clauses, folded);
+        return new Compiled(any, all, must is null ? null : words, wordClauses, positive, phrases, highlight, clauses, folded);
     }
 
     /// <summary>Characters that occur in nearly every Chinese text: as words of their own they say nothing about relevance.</summary>
@@ -491,6 +538,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     // Han runs match as their grams in a row; Latin words and numbers as words in a row (each in its own run of positions).
     private static IndexQuery? PhraseQuery(List<Token> tokens, IndexFields fields)
     {
+        // A tokenizer that gives positions (SmartCn): its words at their positions.
+        if (tokens.Count > 0 && tokens.TrueForAll(t => t.Position >= 0))
+            return new IndexQuery.Phrase(fields, [.. tokens.Select(t => (t.Term, t.Position))]);
         var parts = new List<IndexQuery>();
         var grams = tokens.Where(t => t.Type == TokenType.Bigram).Select(t => t.Term).ToList();
         if (grams.Count > 0) parts.Add(new IndexQuery.Phrase(fields, [.. grams.Select((g, i) => (g, i))]));

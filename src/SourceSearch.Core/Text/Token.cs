@@ -23,6 +23,9 @@ public readonly record struct Token(string Term, TokenType Type, int Start, int 
     /// <summary>A search-mode sub-word (人工 inside 人工智能) or a part of a Latin word (r1 inside deepseek-r1).</summary>
     public bool IsPart { get; init; }
 
+    /// <summary>The token's position where the tokenizer gives one (SmartCn's words, for phrases); -1 otherwise.</summary>
+    public int Position { get; init; } = -1;
+
     public static string TypeName(TokenType type) => type switch
     {
         TokenType.Word => "word",

@@ -71,9 +71,40 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
     public async Task Query_says_how_it_was_understood()
     {
         var r = await Search("蘇州 軟體");
-        Assert.Equal("all", r.Understood!.Mode);
+        // news/3 has both words; the seed articles about Suzhou have one of them and follow it.
+        Assert.Equal("all-then-any", r.Understood!.Mode);
         Assert.Equal(["苏州"], r.Understood.Clauses[0].Terms);
         Assert.Equal(["软体"], r.Understood.Clauses[1].Terms);
+        Assert.Equal("any", (await Search("苏州人工智能产业为什么发展得快")).Understood!.Mode);
+    }
+
+    [Fact]
+    public async Task A_keyword_query_lists_articles_with_every_word_first()
+    {
+        var r = await Search("蘇州 人工智能");
+        Assert.True(r.Hits.Count >= 3);
+        var texts = new List<string>();
+        foreach (var h in r.Hits) texts.Add(fx.Analyzer.FoldToString((await _index.GetAsync(h.Id))!.Article.Text + h.Title));
+        bool Both(string t) => t.Contains("苏州") && t.Contains("人工智能");
+        int firstPartial = texts.FindIndex(t => !Both(t));
+        Assert.True(firstPartial > 0, "an article with both words comes first");
+        Assert.True(texts.Skip(firstPartial).All(t => !Both(t)), "every article with both words comes before any with one");
+        Assert.Contains(r.Hits.Skip(firstPartial), h => h.Id == "news/2"); // 杭州的人工智能: one word, still listed
+    }
+
+    [Fact]
+    public async Task A_question_quoting_a_name_finds_the_passage_with_it()
+    {
+        // Quoted text must be there; the rest of the question ranks (it need not all be there).
+        var r = await Search("「软件产业」在哪一年增长很快？");
+        Assert.Equal("news/1", r.Hits[0].Id);
+        Assert.All(r.Hits, h => Assert.Contains("软件产业", h.Snippet));
+        // Quoted text found nowhere: the rest of the question still finds what it can, and says so.
+        var nowhere = await Search("「量子计算产业」在哪一年增长很快？");
+        Assert.NotEmpty(nowhere.Hits);
+        Assert.Contains(nowhere.Notices, n => n.Contains("quoted phrase"));
+        // A phrase alone that is nowhere finds nothing: there is nothing else to search.
+        Assert.Empty((await Search("\"量子计算产业\"")).Hits);
     }
 
     [Fact]

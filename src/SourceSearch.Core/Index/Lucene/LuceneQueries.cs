@@ -13,6 +13,7 @@ internal static class LuceneQueries
         IndexQuery.Phrase p => OverFields(p.Fields, weights, field => Phrase(field, p.Terms)),
         IndexQuery.Any any => Bool(any.Clauses.Select(c => (Compile(c, weights), Occur.SHOULD))),
         IndexQuery.All all => Bool(all.Clauses.Select(c => (Compile(c, weights), Occur.MUST))),
+        IndexQuery.Ranked r => Bool([(Compile(r.Required, weights), Occur.MUST), (Compile(r.Optional, weights), Occur.SHOULD)]),
         IndexQuery.Not not => Bool([(Compile(not.Positive, weights), Occur.MUST), (Compile(not.Excluded, weights), Occur.MUST_NOT)]),
         _ => throw new ArgumentOutOfRangeException(nameof(query)),
     };
