@@ -28,10 +28,19 @@ internal static class ArticleCommands
         {
             Description = "A large load while nobody searches: 32768 articles a transaction (256 otherwise), and one merge of the full-text index's segments at the end.",
         };
+        var transactionSize = new Option<int?>("--transaction-size")
+        {
+            Description = "Articles per transaction (default: 8192 when no server has the index open, else 256; 32768 with --bulk). " +
+                          "Each committed transaction is reported and kept, whatever happens after it.",
+        };
+        transactionSize.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--transaction-size must be at least 1");
+        });
         var command = new Command("import",
             "Add articles to the index (creating it); an article with an id already there replaces it, an unchanged one is skipped. " +
             "A bad file or line is reported and the rest imported; exit 1 when any failed.")
-        { paths, bulk };
+        { paths, bulk, transactionSize };
         command.SetAction(async (parsed, cancel) =>
         {
             using var services = io.Services(parsed);
@@ -40,7 +49,7 @@ internal static class ArticleCommands
             // No server reading (this process holds the full-text index's write lock): large transactions, as a bulk load.
             // With a server running, small ones, which it replays into its index as they commit.
             bool alone = index.OwnsFullText;
-            int batch = isBulk ? ImportOptions.BulkTransactionSize : alone ? ImportOptions.LargeTransactionSize : 256;
+            int batch = parsed.GetValue(transactionSize) ?? (isBulk ? ImportOptions.BulkTransactionSize : alone ? ImportOptions.LargeTransactionSize : 256);
             var counts = await ImportAsync(index, parsed.GetValue(paths)!, io.Error, !io.ErrorIsTerminal, cancel, batch, isBulk || alone);
             // A large import leaves many segments: merged once, which queries are measured on.
             if ((isBulk || (alone && counts.Added + counts.Replaced >= LargeImport)) && counts.Added + counts.Replaced > 0)

@@ -159,7 +159,7 @@ public sealed class CrashTests
 
         // Progress lines ("N articles imported") are written after each batch commits: what they report is acknowledged.
         int reported = 0;
-        using (var p = CliRunner.Start("import", "--index", _index, "--userdict", UserDict, jsonl))
+        using (var p = CliRunner.Start("import", "--index", _index, "--userdict", UserDict, "--transaction-size", "256", jsonl))
         try
         {
             var stderr = new StringBuilder();

@@ -54,6 +54,37 @@ public sealed class IndexCommandsTests
     }
 
     [Fact]
+    public async Task The_analyzer_is_chosen_when_the_index_is_made_and_changed_only_by_reindex()
+    {
+        var made = await Run("import", "--analyzer", "smartcn", TestPaths.Corpus);
+        Assert.Equal(0, made.ExitCode);
+        var search = await Run("search", "--json", "人工智能");
+        Assert.Equal(0, search.ExitCode);
+        Assert.Contains("000_a64fa134920c1ffb", search.Out);
+
+        // Asking for another analyzer than the index has is refused with what to do; nothing is written.
+        var other = await Run("import", "--analyzer", "words", TestPaths.Corpus);
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("made with the smartcn analyzer", other.Error);
+        Assert.Contains("reindex --analyzer words", other.Error);
+
+        var reindex = await Run("reindex", "--analyzer", "words");
+        Assert.Equal(0, reindex.ExitCode);
+        Assert.Contains("reindexed 5", reindex.Out);
+        Assert.Equal(0, (await Run("import", "--analyzer", "words", TestPaths.Corpus)).ExitCode);
+        Assert.Equal(0, (await Run("check")).ExitCode);
+
+        // Bad values: a clear error and exit 2.
+        var unknown = await Run("search", "--analyzer", "bigram", "苏州");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("'bigram' not recognized", unknown.Error);
+        Assert.Contains("smartcn", unknown.Error);
+        var zero = await Run("import", "--transaction-size", "0", TestPaths.Corpus);
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("--transaction-size must be at least 1", zero.Error);
+    }
+
+    [Fact]
     public async Task Bulk_import_analyses_on_workers_and_keeps_the_order_of_the_input()
     {
         static string Line(string id, string title, string text) => JsonSerializer.Serialize(new { id, title, text });
@@ -222,7 +253,7 @@ public sealed class IndexCommandsTests
                 await w.WriteLineAsync(JsonSerializer.Serialize(new { id = $"bulk/{i}", title = $"第{i}篇", text = $"编号{i}号文章。" + seed[(i % 2000)..(i % 2000 + 800)] }));
 
         string db = Path.Combine(_index, "sourcesearch.db");
-        using (var p = CliRunner.Start("import", "--index", _index, "--userdict", UserDict, jsonl))
+        using (var p = CliRunner.Start("import", "--index", _index, "--userdict", UserDict, "--transaction-size", "256", jsonl))
         {
             var deadline = DateTime.UtcNow.AddMinutes(4);
             while (DateTime.UtcNow < deadline && !p.HasExited && await CountAsync(db) < 600) await Task.Delay(50);
