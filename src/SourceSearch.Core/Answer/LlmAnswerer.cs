@@ -324,7 +324,7 @@ public sealed class LlmAnswerer
             }
             if (_firstRefusedTurn is { } first && first < context.RequestSequenceIndex)
             {
-                Stopped = $"The language model kept calling functions past the limit ({refusal[9..].TrimEnd('.')}).";
+                Stopped = $"The language model kept calling functions after being told to answer ({char.ToLowerInvariant(refusal[9]) + refusal[10..].TrimEnd('.')}).";
                 context.Terminate = true;
                 return;
             }

@@ -99,7 +99,8 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             var quoted = reply.Quotes.Where(q => q.N == n).ToList();
             int start = quoted.Count > 0 ? quoted.Min(q => q.Start) : passage.Start;
             int end = quoted.Count > 0 ? quoted.Max(q => q.End) : passage.End;
-            if (start < 0 || end > article.Length || start >= end || !article.AsSpan(passage.Start, passage.Text.Length).SequenceEqual(passage.Text)) continue;
+            if (passage.Start < 0 || passage.End > article.Length || !article.AsSpan(passage.Start, passage.Text.Length).SequenceEqual(passage.Text)
+                || start < passage.Start || end > passage.End || start >= end) continue;
             citations.Add(new Citation(n, passage.Id, start, end, article[start..end], passage.Title));
         }
         if (citations.Count == 0)

@@ -143,7 +143,7 @@ public sealed partial class FunctionCallingTests(AnalysisFixture fx) : IAsyncLif
         Assert.Equal(3, results.Count);
         Assert.StartsWith("Not run", results[2]);
         Assert.Equal("extractive", a.Mode);
-        Assert.Contains("kept calling functions past the limit", a.Notice);
+        Assert.Contains("kept calling functions after being told to answer (the limit of 2 function calls", a.Notice);
         Assert.Contains("2008", a.Citations[0].Quote);
     }
 
