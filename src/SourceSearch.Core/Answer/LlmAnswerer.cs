@@ -191,7 +191,7 @@ public sealed class LlmAnswerer
             var result = await _kernel.InvokeAsync(Prompts.SearchTerms, arguments, cancellationToken).ConfigureAwait(false);
             var message = result.GetValue<ChatMessageContent>();
             string reply = message?.Content ?? "";
-            _budget.Add(ReportedTokens(message?.Metadata) ?? englishQuestion.Length + 600 + reply.Length);
+            _budget.Add(ReportedTokens(message?.Metadata) ?? englishQuestion.Length + 600 + reply.Length);   // unreported: the prompt's ~600 characters, a character a token
             var terms = SearchTermParser.Parse(reply);
             if (terms.Count == 0) _logger.LogWarning("LLM gave no usable Chinese search terms for an English question");
             return terms;
