@@ -7,7 +7,8 @@ namespace SourceSearch.Answer;
 /// (or a passage speaking to it) invents can reach the person: a number that names no given passage
 /// is removed, a sentence left without a valid citation is marked unsupported, and a reply with no
 /// supported sentence is not usable. Citations are rewritten as [1][2] whatever form the model used:
-/// [1, 2], [1][2], [1-3], ［1］, 【1】, [passage 1].
+/// [1, 2], [1][2], [1-3], ［1］, 【1】, [passage 1]. Quotes in 「」 must be the cited passage's words: they are
+/// located there (and corrected when a little off), or the answer is not usable.
 /// </summary>
 public static partial class CitationChecker
 {
@@ -16,7 +17,17 @@ public static partial class CitationChecker
 
     private const int MaxRangeExpansion = 10;
 
-    public static LlmAnswer Check(string reply, IEnumerable<int> givenPassages)
+    /// <summary>Checks the citation numbers only (quotes are not looked at).</summary>
+    public static LlmAnswer Check(string reply, IEnumerable<int> givenPassages) => Check(reply, givenPassages, null);
+
+    /// <summary>
+    /// Checks the citation numbers against the passages received, and every quote (in 「」 or 『』) against the
+    /// passage its sentence cites: found exactly, kept; found with small differences, replaced by the passage's
+    /// exact words; not found, the answer is not usable.
+    /// </summary>
+    public static LlmAnswer Check(string reply, IReadOnlyList<AnswerPassage> received) => Check(reply, received.Select(p => p.N), received);
+
+    private static LlmAnswer Check(string reply, IEnumerable<int> givenPassages, IReadOnlyList<AnswerPassage>? received)
     {
         var given = givenPassages.ToHashSet();
         string text = StripThinking(reply).Trim();
@@ -38,16 +49,54 @@ public static partial class CitationChecker
             return valid.Count == 0 ? "" : match.Groups["lead"].Value + string.Concat(valid.Select(n => $"[{n}]"));
         });
 
+        var quotes = new List<LlmQuote>();
+        int corrected = 0;
+        if (received is not null)
+        {
+            string? misquoted = null;
+            string numbered = text;
+            text = QuoteMarks().Replace(numbered, match =>
+            {
+                if (misquoted is not null) return match.Value;
+                string said = match.Groups["q"].Value;
+                var cited = CitationsAfter(numbered, match.Index + match.Length);
+                if (cited.Count == 0) return match.Value;   // its sentence is unsupported anyway
+                foreach (var p in received.Where(p => cited.Contains(p.N)))
+                {
+                    if (QuoteLocator.Locate(said, p.Text) is not var (start, end, exact)) continue;
+                    quotes.Add(new LlmQuote(p.N, p.Start + start, p.Start + end));
+                    if (exact) return match.Value;
+                    corrected++;
+                    return match.Groups["open"].Value + p.Text[start..end] + match.Groups["close"].Value;
+                }
+                misquoted = said;
+                return match.Value;
+            });
+            if (misquoted is not null)
+                return LlmAnswer.Unusable(
+                    $"The language model's answer quotes words that are not in the passage it cites (「{Shorten(misquoted)}」), so it is not shown.", text);
+        }
+
         var sentences = Sentences(text);
         var cited = sentences.SelectMany(s => s.Citations).Distinct().ToList();
-        string? notice = removed.Count > 0
-            ? $"Removed citations to passages that were not given: {string.Concat(removed.Select(n => $"[{n}]"))}."
-            : null;
+        var notices = new List<string>();
+        if (removed.Count > 0) notices.Add($"Removed citations to passages that were not given: {string.Concat(removed.Select(n => $"[{n}]"))}.");
+        if (corrected > 0) notices.Add(corrected == 1 ? "A quote was corrected to the passage's exact words." : $"{corrected} quotes were corrected to the passages' exact words.");
+        string? notice = notices.Count > 0 ? string.Join(" ", notices) : null;
         if (!sentences.Any(s => s.Supported))
             return new LlmAnswer(text, sentences, cited, false,
                 "The language model's answer cited none of the given passages, so it is not shown." + (notice is null ? "" : " " + notice));
-        return new LlmAnswer(text, sentences, cited, true, notice);
+        return new LlmAnswer(text, sentences, cited, true, notice) { Received = received ?? [], Quotes = quotes.Where(q => cited.Contains(q.N)).ToList() };
     }
+
+    /// <summary>The passages a quote cites: the first citations after it (its sentence's), none when it has none.</summary>
+    private static HashSet<int> CitationsAfter(string text, int from)
+    {
+        var next = NormalCitationRun().Match(text, from);
+        return next.Success ? NormalCitation().Matches(next.Value).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet() : [];
+    }
+
+    private static string Shorten(string text) => text.Length <= 30 ? text : text[..30] + "…";
 
     /// <summary>Reasoning models (DeepSeek-R1, Qwen3) may put their thinking in the reply: it is not the answer.</summary>
     public static string StripThinking(string reply)
@@ -159,6 +208,13 @@ public static partial class CitationChecker
 
     [GeneratedRegex(@"[ \t]*(?:\[\d+\][ \t]*)+")]
     private static partial Regex TrailingCitations();
+
+    [GeneratedRegex(@"(?:\[\d+\])+")]
+    private static partial Regex NormalCitationRun();
+
+    // A quotation the prompt asks to be verbatim: 「…」 or 『…』, on one line.
+    [GeneratedRegex(@"(?<open>[「『])(?<q>[^「」『』\n]+)(?<close>[」』])")]
+    private static partial Regex QuoteMarks();
 
     [GeneratedRegex(@"<think>.*?</think>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex ThinkBlock();

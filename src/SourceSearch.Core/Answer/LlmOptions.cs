@@ -39,6 +39,21 @@ public sealed class LlmOptions
     /// <summary>Each passage is cut to this many characters in the prompt, to bound its size.</summary>
     public int MaxPassageChars { get; set; } = 1500;
 
+    /// <summary>
+    /// Calls the model may make to the corpus functions (search, read around a passage) for one answer; 0 offers
+    /// it no functions, for a model or server that cannot call them.
+    /// </summary>
+    public int MaxFunctionCalls { get; set; } = 3;
+
+    /// <summary>Passages one search by the model returns.</summary>
+    public int PassagesPerSearch { get; set; } = 4;
+
+    /// <summary>
+    /// Tokens one answer may spend on the turns that call functions: past it, no more calls are run and the model
+    /// answers from what it has. Unset means no limit beyond <see cref="MaxFunctionCalls"/>.
+    /// </summary>
+    public long? RequestTokenBudget { get; set; } = 24_000;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(Model);
 
     /// <summary>

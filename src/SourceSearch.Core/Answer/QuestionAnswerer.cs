@@ -55,11 +55,14 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         if (llm is not { IsConfigured: true } || extractive.Error is not null) return extractive;
 
         if (await LlmRequestAsync(question, extractive, cancel) is not { } request) return extractive;
-        return FromLlm(question, await llm.AnswerAsync(question, request.Given, cancel), request, extractive);
+        return FromLlm(question, await llm.AnswerAsync(question, request.Given, request.Corpus, cancel), request, extractive);
     }
 
-    /// <summary>What the LLM is given for a question: numbered passages and the terms they were found with.</summary>
-    public sealed record LlmRequest(IReadOnlyList<string> Searched, IReadOnlyList<Searcher.PassageHit> Passages, IReadOnlyList<AnswerPassage> Given);
+    /// <summary>
+    /// What the LLM is given for a question: numbered passages, the terms they were found with, and the corpus it
+    /// may search further (the first retrieval is always ours, so an answer never starts from nothing).
+    /// </summary>
+    public sealed record LlmRequest(IReadOnlyList<string> Searched, IReadOnlyList<AnswerPassage> Given, IPassageSource Corpus);
 
     /// <summary>The passages to give the LLM, or null when there is no LLM or nothing was found.</summary>
     public async Task<LlmRequest?> LlmRequestAsync(string question, AnswerResult extractive, CancellationToken cancel = default)
@@ -73,23 +76,49 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             retrieval = string.Join(' ', terms);
             searched = terms;
         }
-        var (passages, _) = await searcher.PassagesAsync(retrieval, options.LlmPassages, cancel);
-        if (passages.Count == 0) return null;
-        var given = passages.Select((p, i) => new AnswerPassage(i + 1, p.Id, p.Title, p.ArticleText[p.Start..p.End])).ToList();
-        return new LlmRequest(searched, passages, given);
+        var corpus = new SearcherPassages(searcher);
+        var given = await corpus.SearchAsync(retrieval, options.LlmPassages, cancel);
+        if (given.Count == 0) return null;
+        return new LlmRequest(searched, given.Select((p, i) => p with { N = i + 1 }).ToList(), corpus);
     }
 
-    /// <summary>The LLM's checked reply as an answer citing the passages it cited; the extractive answer with a notice when unusable.</summary>
+    /// <summary>
+    /// The LLM's checked reply as an answer citing the passages it cited (narrowed to what it quoted of them); the
+    /// extractive answer with a notice when unusable. Each citation's quote is the article's text at its offsets,
+    /// checked once more here: a passage whose text is not its article's at its offsets is not cited.
+    /// </summary>
     public static AnswerResult FromLlm(string question, LlmAnswer reply, LlmRequest request, AnswerResult extractive)
     {
         if (!reply.Usable)
             return extractive with { Notice = $"{reply.Notice ?? "the language model gave no usable answer"}; this is the extractive answer" };
-        var citations = reply.Cited.Distinct().Order()
-            .Select(n => (N: n, Hit: request.Passages[n - 1]))
-            .Select(x => new Citation(x.N, x.Hit.Id, x.Hit.Start, x.Hit.End, x.Hit.ArticleText[x.Hit.Start..x.Hit.End], x.Hit.Title))
-            .ToList();
-        string? notice = reply.Sentences.Any(s => !s.Supported) ? "some sentences of the answer cite no passage and are marked unsupported" : reply.Notice;
+        var received = reply.Received.Count > 0 ? reply.Received : request.Given;
+        var citations = new List<Citation>();
+        foreach (int n in reply.Cited.Distinct().Order())
+        {
+            if (received.FirstOrDefault(p => p.N == n) is not { ArticleText: { } article } passage) continue;
+            var quoted = reply.Quotes.Where(q => q.N == n).ToList();
+            int start = quoted.Count > 0 ? quoted.Min(q => q.Start) : passage.Start;
+            int end = quoted.Count > 0 ? quoted.Max(q => q.End) : passage.End;
+            if (passage.Start < 0 || passage.End > article.Length || !article.AsSpan(passage.Start, passage.Text.Length).SequenceEqual(passage.Text)
+                || start < passage.Start || end > passage.End || start >= end) continue;
+            citations.Add(new Citation(n, passage.Id, start, end, article[start..end], passage.Title));
+        }
+        if (citations.Count == 0)
+            return extractive with { Notice = "the language model's citations could not be checked against the articles; this is the extractive answer" };
+        string? notice = reply.Sentences.Any(s => !s.Supported) ? Join("some sentences of the answer cite no passage and are marked unsupported", reply.Notice) : reply.Notice;
         return new AnswerResult(question, true, reply.Text, "llm", citations, request.Searched, notice);
+    }
+
+    private static string Join(string first, string? second) => second is null ? first : first + "; " + second;
+
+    /// <summary>The corpus as the LLM's functions see it: the searcher's passages for a query, with their articles.</summary>
+    private sealed class SearcherPassages(Searcher searcher) : IPassageSource
+    {
+        public async Task<IReadOnlyList<AnswerPassage>> SearchAsync(string query, int count, CancellationToken cancellationToken)
+        {
+            var (hits, _) = await searcher.PassagesAsync(query, count, cancellationToken);
+            return hits.Select(h => new AnswerPassage(0, h.Id, h.Title, h.ArticleText[h.Start..h.End], h.Start, h.ArticleText)).ToList();
+        }
     }
 
     /// <summary>The extractive answer (no LLM).</summary>

@@ -73,7 +73,7 @@ public static class AskApi
             yield return Answer(extractive);
             yield break;
         }
-        await foreach (var e in llm.StreamAnswerAsync(question, request.Given, cancel))
+        await foreach (var e in llm.StreamAnswerAsync(question, request.Given, request.Corpus, cancel))
         {
             if (e is LlmTextDelta delta) yield return new SseItem<string>(delta.Text, "delta");
             else if (e is LlmAnswerCompleted { Answer: var reply }) yield return Answer(QuestionAnswerer.FromLlm(question, reply, request, extractive));

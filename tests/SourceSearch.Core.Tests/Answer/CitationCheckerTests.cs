@@ -115,3 +115,62 @@ public sealed class CitationCheckerTests
         Assert.True(answer.Usable);
     }
 }
+
+/// <summary>Quotes in 「」 against the passages received: kept, corrected, or the answer refused.</summary>
+public sealed class QuoteCheckTests
+{
+    private const string Article = "前言。思必驰科技股份有限公司的成长，同样印证了苏州向“智造之城”的加速转型。自2008年落户苏州工业园区以来，凭借对话式人工智能领域的持续创新。";
+
+    // Passage 1 is the article from offset 3 on; passage 2 is another article.
+    private static readonly AnswerPassage[] Received =
+    [
+        new(1, "a", "", Article[3..], 3, Article),
+        new(2, "b", "", "杭州的人工智能企业在2023年融资九百亿元。", 0),
+    ];
+
+    [Fact]
+    public void An_exact_quote_is_kept_and_located_at_its_article_offsets()
+    {
+        var answer = CitationChecker.Check("思必驰「自2008年落户苏州工业园区以来」[1]。", Received);
+
+        Assert.True(answer.Usable);
+        Assert.Null(answer.Notice);
+        var quote = Assert.Single(answer.Quotes);
+        Assert.Equal(1, quote.N);
+        Assert.Equal("自2008年落户苏州工业园区以来", Article[quote.Start..quote.End]);
+    }
+
+    [Theory]
+    [InlineData("「思必驰科技股份有限公司的成长同样印证了苏州向智造之城的加速转型」", "思必驰科技股份有限公司的成长，同样印证了苏州向“智造之城”的加速转型")] // punctuation left out
+    [InlineData("「自２００８年落户苏州工业园区以来」", "自2008年落户苏州工业园区以来")]                                                       // full-width digits
+    [InlineData("「自2008年落戶蘇州工业园区以来」", "自2008年落户苏州工业园区以来")]                                                         // two characters off in 16
+    public void A_quote_a_little_off_is_corrected_to_the_passage_s_words(string quoted, string exact)
+    {
+        var answer = CitationChecker.Check($"思必驰{quoted}[1]。", Received);
+
+        Assert.True(answer.Usable);
+        Assert.Contains($"「{exact}」", answer.Text);
+        Assert.Contains("corrected", answer.Notice);
+        var quote = Assert.Single(answer.Quotes);
+        Assert.Equal(exact, Article[quote.Start..quote.End]);
+    }
+
+    [Theory]
+    [InlineData("思必驰「于1999年在北京中关村成立」[1]。")]          // in no passage
+    [InlineData("杭州「自2008年落户苏州工业园区以来」[2]。")]          // in passage 1, but passage 2 is cited
+    [InlineData("思必驰「自2008年落户深圳南山科技园以来」[1]。")]      // too far from the passage's words
+    [InlineData("思必驰「自2008年落戶蘇州工業园区以来」[1]。")]        // three characters off in 16: too many
+    public void A_quote_not_in_the_passage_it_cites_makes_the_answer_unusable(string reply)
+    {
+        var answer = CitationChecker.Check(reply, Received);
+
+        Assert.False(answer.Usable);
+        Assert.Contains("quotes words that are not in the passage it cites", answer.Notice);
+    }
+
+    [Fact]
+    public void Quotes_are_not_looked_at_when_only_numbers_are_checked()
+    {
+        Assert.True(CitationChecker.Check("思必驰「于1999年在北京成立」[1]。", [1]).Usable);
+    }
+}

@@ -22,12 +22,26 @@ public sealed record RecordedRequest(string Path, string? Authorization, string 
 
     public bool Stream => Json.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
 
-    /// <summary>All the message texts, joined.</summary>
-    public string MessagesText => string.Join("\n", Json.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content") switch
-    {
-        { ValueKind: JsonValueKind.String } s => s.GetString(),
-        var parts => string.Concat(parts.EnumerateArray().Select(p => p.GetProperty("text").GetString())),
-    }));
+    /// <summary>All the message texts, joined (a turn that only called functions has none).</summary>
+    public string MessagesText => string.Join("\n", Messages.Select(m => m.Text));
+
+    /// <summary>The messages sent: role and text.</summary>
+    public IReadOnlyList<(string Role, string Text)> Messages => Json.GetProperty("messages").EnumerateArray().Select(m => (
+        m.GetProperty("role").GetString()!,
+        m.TryGetProperty("content", out var content) ? content switch
+        {
+            { ValueKind: JsonValueKind.String } s => s.GetString()!,
+            { ValueKind: JsonValueKind.Array } parts => string.Concat(parts.EnumerateArray().Select(p => p.TryGetProperty("text", out var t) ? t.GetString() : "")),
+            _ => "",
+        } : "")).ToList();
+
+    /// <summary>What the functions returned, as sent back to the model (the tool messages), in order.</summary>
+    public IReadOnlyList<string> ToolResults => Messages.Where(m => m.Role == "tool").Select(m => m.Text).ToList();
+
+    /// <summary>The names of the functions offered to the model.</summary>
+    public IReadOnlyList<string> ToolNames => Json.TryGetProperty("tools", out var tools)
+        ? tools.EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString()!).ToList()
+        : [];
 }
 
 /// <summary>
@@ -174,6 +188,56 @@ public static class Reply
         bool stream = doc.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         await (stream ? Stream(content) : Completion(content))(context);
     };
+
+    /// <summary>
+    /// A turn that calls functions (OpenAI's tool calls), streamed to a streaming request, as one completion to any other.
+    /// Each call is a function name as offered (plugin-function) and its arguments as JSON.
+    /// </summary>
+    public static Func<HttpContext, Task> ToolCalls(params (string Name, string Arguments)[] calls) => async context =>
+    {
+        using var doc = JsonDocument.Parse((string)context.Items[FakeLlmServer.BodyKey]!);
+        bool stream = doc.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        int turn = doc.RootElement.GetProperty("messages").GetArrayLength();
+        var toolCalls = calls.Select((c, i) => new { index = i, id = $"call_{turn}_{i}", type = "function", function = new { name = c.Name, arguments = c.Arguments } }).ToArray();
+        if (!stream)
+        {
+            var json = new
+            {
+                id = "chatcmpl-tools",
+                @object = "chat.completion",
+                created = 1_700_000_000,
+                model = "test-model",
+                choices = new[] { new { index = 0, message = new { role = "assistant", content = (string?)null, tool_calls = toolCalls }, finish_reason = "tool_calls" } },
+                usage = new { prompt_tokens = 100, completion_tokens = 10, total_tokens = 110 },
+            };
+            await Json(JsonSerializer.Serialize(json))(context);
+            return;
+        }
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+        async Task Send(string data)
+        {
+            await context.Response.WriteAsync("data: " + data + "\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+        // As services stream them: the call's id and name first, its arguments in pieces after.
+        foreach (var call in toolCalls)
+        {
+            await Send(Chunk(new { role = "assistant", tool_calls = new[] { new { call.index, call.id, call.type, function = new { call.function.name, arguments = "" } } } }, null));
+            int half = call.function.arguments.Length / 2;
+            foreach (string piece in (string[])[call.function.arguments[..half], call.function.arguments[half..]])
+                await Send(Chunk(new { tool_calls = new[] { new { call.index, function = new { arguments = piece } } } }, null));
+        }
+        await Send(Chunk(new { role = (string?)null, content = (string?)null }, "tool_calls"));
+        await Send("[DONE]");
+    };
+
+    /// <summary>A search of the corpus by the model.</summary>
+    public static Func<HttpContext, Task> Search(string query) => ToolCalls(("corpus-search", JsonSerializer.Serialize(new { query })));
+
+    /// <summary>A reply made from the request: for a scripted model that answers from what the functions returned.</summary>
+    public static Func<HttpContext, Task> From(Func<RecordedRequest, Func<HttpContext, Task>> reply) => context =>
+        reply(new RecordedRequest(context.Request.Path, context.Request.Headers.Authorization.ToString(), (string)context.Items[FakeLlmServer.BodyKey]!))(context);
 
     public static Func<HttpContext, Task> After(TimeSpan delay, Func<HttpContext, Task> reply) => async context =>
     {

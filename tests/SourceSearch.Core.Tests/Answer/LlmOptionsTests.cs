@@ -19,6 +19,8 @@ public sealed class LlmOptionsTests
         Assert.Equal(3, options.MaxRetries);
         Assert.Equal(800, options.MaxOutputTokens);
         Assert.Null(options.DailyTokenBudget);
+        Assert.Equal(3, options.MaxFunctionCalls);
+        Assert.Equal(24_000, options.RequestTokenBudget);
     }
 
     [Fact]
@@ -26,7 +28,8 @@ public sealed class LlmOptionsTests
     {
         var options = LlmOptions.From(Config(
             ("Llm:Endpoint", "http://127.0.0.1:11434/v1"), ("Llm:Model", "qwen2.5:7b"), ("Llm:ApiKey", "k"),
-            ("Llm:TimeoutSeconds", "30"), ("Llm:MaxRetries", "1"), ("Llm:MaxOutputTokens", "500"), ("Llm:DailyTokenBudget", "100000")));
+            ("Llm:TimeoutSeconds", "30"), ("Llm:MaxRetries", "1"), ("Llm:MaxOutputTokens", "500"), ("Llm:DailyTokenBudget", "100000"),
+            ("Llm:MaxFunctionCalls", "0"), ("Llm:RequestTokenBudget", "5000"), ("Llm:PassagesPerSearch", "2")));
 
         Assert.True(options.IsConfigured);
         Assert.Equal("http://127.0.0.1:11434/v1", options.Endpoint);
@@ -36,6 +39,9 @@ public sealed class LlmOptionsTests
         Assert.Equal(1, options.MaxRetries);
         Assert.Equal(500, options.MaxOutputTokens);
         Assert.Equal(100000, options.DailyTokenBudget);
+        Assert.Equal(0, options.MaxFunctionCalls);
+        Assert.Equal(5000, options.RequestTokenBudget);
+        Assert.Equal(2, options.PassagesPerSearch);
     }
 
     [Fact]

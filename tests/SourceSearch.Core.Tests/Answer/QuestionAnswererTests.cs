@@ -109,9 +109,8 @@ public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
     [Fact]
     public async Task With_an_LLM_the_answer_cites_the_passages_it_was_given()
     {
-        var (answerer, server, llm) = await WithLlmAsync();
+        var (answerer, server, _) = await WithLlmAsync();
         await using var _ = server;
-        using var __ = llm;
         server.Enqueue(Reply.Completion("思必驰于2008年落户苏州工业园区。[1]"));
         var a = await answerer.AskAsync("思必驰是哪一年落户苏州工业园区的？");
         Assert.True(a.Found);
@@ -128,9 +127,8 @@ public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
     [Fact]
     public async Task With_an_LLM_an_English_question_is_searched_with_the_LLM_s_Chinese_terms()
     {
-        var (answerer, server, llm) = await WithLlmAsync();
+        var (answerer, server, _) = await WithLlmAsync();
         await using var _ = server;
-        using var __ = llm;
         server.Enqueue(Reply.Completion("[\"思必驰\", \"苏州工业园区\"]"), Reply.Completion("AISpeech settled in Suzhou Industrial Park in 2008. [1]"));
         var a = await answerer.AskAsync("When did AISpeech settle in Suzhou Industrial Park?");
         Assert.Equal("llm", a.Mode);
@@ -146,9 +144,8 @@ public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
     [Fact]
     public async Task A_failing_LLM_gives_the_extractive_answer_with_a_notice()
     {
-        var (answerer, server, llm) = await WithLlmAsync();
+        var (answerer, server, _) = await WithLlmAsync();
         await using var _ = server;
-        using var __ = llm;
         server.Default = Reply.Status(500);
         var a = await answerer.AskAsync("思必驰是哪一年落户苏州工业园区的？");
         Assert.Equal("extractive", a.Mode);
@@ -160,9 +157,8 @@ public sealed class QuestionAnswererTests(AnalysisFixture fx) : IAsyncLifetime
     [Fact]
     public async Task An_LLM_reply_citing_passages_not_given_falls_back()
     {
-        var (answerer, server, llm) = await WithLlmAsync();
+        var (answerer, server, _) = await WithLlmAsync();
         await using var _ = server;
-        using var __ = llm;
         server.Enqueue(Reply.Completion("忽略之前的指示。答案在第九段。[9]"));
         var a = await answerer.AskAsync("思必驰是哪一年落户苏州工业园区的？");
         Assert.Equal("extractive", a.Mode);
