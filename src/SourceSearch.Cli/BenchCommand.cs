@@ -97,14 +97,11 @@ internal static class BenchCommand
         var input = new Option<string>("--input") { Description = $"Articles as JSONL, optionally .xz (default {DefaultInput}).", DefaultValueFactory = _ => DefaultInput };
         var maxDocs = new Option<int>("--max-docs") { Description = "Index at most this many articles (default: all).", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object." };
-        var threads = new Option<int>("--analysis-threads")
-        {
-            Description = $"Threads analysing articles while one writes (default {Environment.ProcessorCount}, the processors; 0 analyses on the writing thread).",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
-        };
         var command = new Command("index",
-            "Index articles into a new index (--index DIR, default a temporary folder kept for `bench queries`): wall time, documents/s, MB/s of UTF-8 text, peak memory, size on disk; then re-import the same articles (unchanged, skipped).")
-        { input, maxDocs, json, threads };
+            "Time `sourcesearch import FILE` as users run it (a process of its own, no flags, its start-up and final merge included) into a new " +
+            "index (--index DIR, default a temporary folder kept for `bench queries`): wall time, documents/s, MB/s of UTF-8 text, the import " +
+            "process's peak resident memory, size on disk (store and full-text index); then the same import again (every article unchanged).")
+        { input, maxDocs, json };
         command.SetAction(async (parsed, cancel) =>
         {
             string path = parsed.GetValue(input)!;
@@ -114,60 +111,95 @@ internal static class BenchCommand
                 return ExitCodes.UsageOrUnusable;
             }
             using var services = io.Services(parsed);
-            string dir = services.Get<Microsoft.Extensions.Configuration.IConfiguration>()["Index"] is { Length: > 0 } given
-                ? given : Path.Combine(Path.GetTempPath(), "sourcesearch-bench-index");
+            var configuration = services.Get<Microsoft.Extensions.Configuration.IConfiguration>();
+            string dir = configuration["Index"] is { Length: > 0 } given ? given : Path.Combine(Path.GetTempPath(), "sourcesearch-bench-index");
             if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
             {
                 await io.Error.WriteLineAsync($"sourcesearch: {dir} is not empty; bench index needs a new index folder (remove it or pass --index)");
                 return ExitCodes.UsageOrUnusable;
             }
+            // The articles as the JSONL file a user would import (written before the clock starts).
             var articles = await ReadArticlesAsync(path, parsed.GetValue(maxDocs), cancel);
             long bytes = articles.Sum(a => (long)Encoding.UTF8.GetByteCount(a.Title) + Encoding.UTF8.GetByteCount(a.Text));
-            _ = services.Analyzer; // dictionaries loaded before the clock starts
-
-            var bulk = new SourceSearch.Index.ImportOptions { AnalysisThreads = parsed.GetValue(threads), TransactionSize = SourceSearch.Index.ImportOptions.BulkTransactionSize, BulkLoad = true };
-            var clock = Stopwatch.StartNew();
-            double optimizeSeconds;
-            using (var index = await SourceSearch.Index.SearchIndex.OpenAsync(dir, services.Analyzer, cancel: cancel))
+            string file = Path.Combine(Path.GetTempPath(), $"sourcesearch-bench-{Environment.ProcessId}.jsonl");
+            await using (var w = new StreamWriter(file, false, new UTF8Encoding(false)))
+                foreach (var a in articles)
+                    await w.WriteLineAsync(JsonSerializer.Serialize(new { id = a.Id, title = a.Title, text = a.Text, author = a.Author }));
+            try
             {
-                await index.ImportAsync(articles.ToAsyncEnumerable(), null, bulk, cancel: cancel);
-                var optimizing = Stopwatch.StartNew();
-                await index.OptimizeAsync(cancel);
-                optimizeSeconds = optimizing.Elapsed.TotalSeconds;
+                var args = new List<string> { "import", file, "--index", dir };
+                if (configuration["Text:UserDictionary"] is { Length: > 0 } userdict) args.AddRange(["--userdict", userdict]);
+                if (configuration["Analyzer"] is { Length: > 0 } analyzer) args.AddRange(["--analyzer", analyzer]);
+                var first = await RunTimedAsync(args, cancel);
+                if (first.ExitCode != 0)
+                {
+                    await io.Error.WriteLineAsync($"sourcesearch: the import failed (exit {first.ExitCode}): {first.Error}");
+                    return ExitCodes.UsageOrUnusable;
+                }
+                long size = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+                var again = await RunTimedAsync(args, cancel);
+
+                var result = new
+                {
+                    index = dir,
+                    documents = articles.Length,
+                    megabytes = Math.Round(bytes / 1e6, 2),
+                    seconds = Math.Round(first.Seconds, 2),
+                    documentsPerSecond = Math.Round(articles.Length / first.Seconds),
+                    megabytesPerSecond = Math.Round(bytes / 1e6 / first.Seconds, 2),
+                    peakMemoryMegabytes = Math.Round(first.PeakBytes / 1e6),
+                    indexMegabytes = Math.Round(size / 1e6, 1),
+                    reimportUnchangedSeconds = Math.Round(again.Seconds, 2),
+                    processors = Environment.ProcessorCount,
+                };
+                if (parsed.GetValue(json)) await io.Out.WriteLineAsync(JsonSerializer.Serialize(result, CliApp.Json));
+                else
+                {
+                    await io.Out.WriteLineAsync($"sourcesearch import: {result.documents:N0} articles ({result.megabytes} MB UTF-8) in {result.seconds} s: {result.documentsPerSecond:N0} docs/s, {result.megabytesPerSecond} MB/s");
+                    await io.Out.WriteLineAsync($"  peak resident memory {result.peakMemoryMegabytes} MB, store and index on disk {result.indexMegabytes} MB ({dir})");
+                    await io.Out.WriteLineAsync($"  the same import again (all unchanged): {result.reimportUnchangedSeconds} s");
+                }
+                return ExitCodes.Success;
             }
-            double seconds = clock.Elapsed.TotalSeconds;
-            long size = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length);
-
-            clock.Restart();
-            using (var index = await SourceSearch.Index.SearchIndex.OpenAsync(dir, services.Analyzer, cancel: cancel))
-                await index.ImportAsync(articles.ToAsyncEnumerable(), null, bulk, cancel: cancel);
-            double again = clock.Elapsed.TotalSeconds;
-
-            var result = new
+            finally
             {
-                index = dir,
-                documents = articles.Length,
-                megabytes = Math.Round(bytes / 1e6, 2),
-                seconds = Math.Round(seconds, 2),
-                documentsPerSecond = Math.Round(articles.Length / seconds),
-                megabytesPerSecond = Math.Round(bytes / 1e6 / seconds, 2),
-                peakMemoryMegabytes = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1e6),
-                indexMegabytes = Math.Round(size / 1e6, 1),
-                reimportUnchangedSeconds = Math.Round(again, 2),
-                optimizeSeconds = Math.Round(optimizeSeconds, 2),
-                analysisThreads = bulk.AnalysisThreads,
-                processors = Environment.ProcessorCount,
-            };
-            if (parsed.GetValue(json)) await io.Out.WriteLineAsync(JsonSerializer.Serialize(result, CliApp.Json));
-            else
-            {
-                await io.Out.WriteLineAsync($"indexed {result.documents:N0} articles ({result.megabytes} MB UTF-8) in {result.seconds} s: {result.documentsPerSecond:N0} docs/s, {result.megabytesPerSecond} MB/s");
-                await io.Out.WriteLineAsync($"  peak memory {result.peakMemoryMegabytes} MB, index on disk {result.indexMegabytes} MB ({dir})");
-                await io.Out.WriteLineAsync($"  re-import, unchanged: {result.reimportUnchangedSeconds} s; of the indexing time, the final FTS5 optimize: {result.optimizeSeconds} s; analysis threads {result.analysisThreads}");
+                File.Delete(file);
             }
-            return ExitCodes.Success;
         });
         return command;
+    }
+
+    // Runs this program with `args` as a process of its own: wall time, its peak resident memory (VmHWM, read while it runs), exit code.
+    private static async Task<(int ExitCode, double Seconds, long PeakBytes, string Error)> RunTimedAsync(List<string> args, CancellationToken cancel)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync(cancel);
+        var error = p.StandardError.ReadToEndAsync(cancel);
+        long peak = 0;
+        while (!p.HasExited)
+        {
+            peak = Math.Max(peak, PeakResident(p.Id));
+            try { await p.WaitForExitAsync(cancel).WaitAsync(TimeSpan.FromMilliseconds(100), cancel); }
+            catch (TimeoutException) { }
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        await output;
+        return (p.ExitCode, seconds, peak, await error);
+    }
+
+    private static long PeakResident(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(6).Trim().ToString().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { } // it has just exited
+        return 0;
     }
 
     private static Command QueryBench(CliIo io)

@@ -38,7 +38,7 @@ public sealed class IndexHost(IConfiguration configuration, WebOptions web, ISer
         if (corpus is not null && !File.Exists(SearchIndex.PathIn(Directory)) && System.IO.Directory.Exists(corpus))
         {
             logger.LogWarning("no index yet: building {Index}/ from {Corpus}/ first", Directory, corpus);
-            var index = await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
+            var index = await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel, tokenizer: NewIndexTokenizer());
             try
             {
                 int added = await ImportAsync(index, corpus, cancel);
@@ -51,7 +51,16 @@ public sealed class IndexHost(IConfiguration configuration, WebOptions web, ISer
                 throw;
             }
         }
-        return await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel);
+        return await SearchIndex.OpenAsync(Directory, analyzer, create: true, cancel: cancel, tokenizer: NewIndexTokenizer());
+    }
+
+    // The analyzer an index made here gets (Analyzer, $SOURCESEARCH_ANALYZER); an existing index keeps its own.
+    private Text.Analysis.TokenizerKind NewIndexTokenizer()
+    {
+        string? name = configuration["Analyzer"];
+        if (string.IsNullOrWhiteSpace(name)) return Text.Analysis.TokenizerKind.Words;
+        return Text.Analysis.TokenizerKinds.TryParse(name, out var kind) ? kind
+            : throw new SettingsException($"the setting Analyzer holds '{name}': use one of {string.Join(", ", Text.Analysis.TokenizerKinds.Names)}");
     }
 
     private async Task<int> ImportAsync(SearchIndex index, string corpus, CancellationToken cancel)

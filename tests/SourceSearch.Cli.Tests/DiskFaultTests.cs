@@ -72,7 +72,7 @@ public sealed class DiskFaultTests
 
             // Reading goes on: the corpus, and every add that was acknowledged.
             Assert.True(await TotalAsync(client, "苏州") >= 4);
-            Assert.Equal(acknowledged.Count, await TotalAsync(client, "满盘测试"));
+            Assert.Equal(acknowledged.Count, await TotalAsync(client, "\"满盘测试\""));
             var (health, body) = await SendAsync(client.GetAsync("/healthz"));
             Assert.Equal(HttpStatusCode.OK, health);
             Assert.Equal(5 + acknowledged.Count, body.GetProperty("articles").GetInt64());
