@@ -98,7 +98,14 @@ public sealed partial class SearchIndex
         }, local.Token);
         try
         {
-            await foreach (var task in pending.Reader.ReadAllAsync(local.Token)) yield return await task;
+            await foreach (var task in pending.Reader.ReadAllAsync(local.Token))
+            {
+                var chunk = await task;
+                // Only tasks not taken yet are kept for the end: a finished one holds its chunk's articles and analyses,
+                // and keeping them all held the whole import in memory (about 11 KB an article).
+                lock (started) started.Remove(task);
+                yield return chunk;
+            }
             await reading;
         }
         finally
