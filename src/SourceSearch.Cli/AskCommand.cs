@@ -63,12 +63,8 @@ internal static class AskCommand
         return command;
     }
 
-    internal static QuestionAnswerer Create(CliServices services, Index.SearchIndex index)
-    {
-        var options = new AnswerOptions();
-        services.Get<IConfiguration>().GetSection("Answer").Bind(options);
-        return new QuestionAnswerer(new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc, services.Translator), services.Analyzer, options, services.Get<LlmAnswerer>());
-    }
+    internal static QuestionAnswerer Create(CliServices services, Index.SearchIndex index) =>
+        services.App.CreateAnswerer(IndexAccess.Searcher(services, index));
 
     internal static object Json(AnswerResult a) => new
     {

@@ -231,7 +231,7 @@ internal static class BenchCommand
             string dir = services.Get<Microsoft.Extensions.Configuration.IConfiguration>()["Index"] is { Length: > 0 } given
                 ? given : Path.Combine(Path.GetTempPath(), "sourcesearch-bench-index");
             using var index = await SourceSearch.Index.SearchIndex.OpenAsync(dir, services.Analyzer, create: false, cancel: cancel);
-            var searcher = new SourceSearch.Search.Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc, services.Translator);
+            var searcher = IndexAccess.Searcher(services, index);
             int size = parsed.GetValue(top);
             foreach (var (q, _) in list) await searcher.SearchAsync(new SourceSearch.Search.SearchRequest(q, Size: size), cancel); // warm-up
             var times = new List<(string Kind, double Ms)>();

@@ -29,21 +29,10 @@ internal sealed class CliServices : IDisposable
 
     public Analyzer Analyzer => _provider.GetRequiredService<Analyzer>();
 
-    private EnglishTranslator? _translator;
-    private bool _translatorTried;
+    /// <summary>The composition root the web app shares: the index, searcher and answerer as configured.</summary>
+    public SourceSearchServices App => _provider.GetRequiredService<SourceSearchServices>();
 
-    /// <summary>The English → Chinese translator, or null (with a warning once) when its dictionary is not installed.</summary>
-    public EnglishTranslator? Translator()
-    {
-        if (_translatorTried) return _translator;
-        _translatorTried = true;
-        try { _translator = _provider.GetRequiredService<EnglishTranslator>(); }
-        catch (DictionaryUnavailableException e)
-        {
-            _provider.GetRequiredService<ILoggerFactory>().CreateLogger("SourceSearch").LogWarning("English queries are searched as they are: {Reason}", e.Message);
-        }
-        return _translator;
-    }
+    public EnglishTranslator? Translator() => App.Translator();
     public OpenCcConverter OpenCc => _provider.GetRequiredService<OpenCcConverter>();
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 

@@ -61,7 +61,7 @@ internal static class EvalCommand
                     tokenizer: IndexAccess.RequestedTokenizer(services) ?? Text.Analysis.TokenizerKind.Words);
                 var counts = await ArticleCommands.ImportAsync(index, [corpus], io.Error, plainProgress: true, cancel);
                 double indexSeconds = clock.Elapsed.TotalSeconds;
-                var searcher = new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc, services.Translator);
+                var searcher = IndexAccess.Searcher(services, index);
                 var answerer = parsed.GetValue(answers) ? AskCommand.Create(services, index) : null;
                 var rows = new List<EvalRow>();
                 foreach (var key in keys)

@@ -34,7 +34,7 @@ internal static class SearchCommand
         {
             using var services = io.Services(parsed);
             using var index = await IndexAccess.OpenForSearchAsync(services, io, cancel);
-            var searcher = new Searcher(index, IndexAccess.SearchOptions(services), services.OpenCc, services.Translator);
+            var searcher = IndexAccess.Searcher(services, index);
             ChineseScript? display = ChineseScripts.TryParse(parsed.GetValue(script), out var s) ? s : null;
             SearchRequest Request(string q) => new(q, parsed.GetValue(page), parsed.GetValue(top), parsed.GetValue(source), parsed.GetValue(author),
                 parsed.GetValue(from), parsed.GetValue(to), parsed.GetValue(sort) == "date" ? SortOrder.Date : SortOrder.Relevance, display,

@@ -9,7 +9,10 @@ namespace SourceSearch;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>The services the CLI and the web app share: options, OpenCC, the analysis chain.</summary>
+    /// <summary>
+    /// The services the CLI and the web app share: options, OpenCC, the analysis chain, the translator, the LLM
+    /// connector, and <see cref="SourceSearchServices"/>, which opens the index and makes searcher and answerer.
+    /// </summary>
     public static IServiceCollection AddSourceSearchCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TextOptions>().Bind(configuration.GetSection("Text"));
@@ -22,6 +25,19 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TextOptions>>().Value,
             sp.GetRequiredService<Analyzer>().Segmenter.Dictionary));
         services.AddSourceSearchLlm(configuration);
+        services.AddSingleton(_ =>
+        {
+            var options = new Search.SearchOptions();
+            configuration.GetSection("Search").Bind(options);
+            return options;
+        });
+        services.AddSingleton(_ =>
+        {
+            var options = new AnswerOptions();
+            configuration.GetSection("Answer").Bind(options);
+            return options;
+        });
+        services.AddSingleton<SourceSearchServices>();
         return services;
     }
 }

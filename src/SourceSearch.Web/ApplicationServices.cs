@@ -141,26 +141,17 @@ public static class ApplicationServices
 
         builder.Services.AddSourceSearchCore(configuration);
         builder.Services.AddSingleton<IndexHost>();
-        builder.Services.AddSingleton(sp =>
+        // The searcher over the open index and the answerer come from the composition root the CLI uses too; the web
+        // only widens the query length it accepts (registered after the shared options, so it is the one used).
+        builder.Services.AddSingleton(_ =>
         {
             var options = new SearchOptions();
             configuration.GetSection("Search").Bind(options);
             options.MaxQueryLength = Math.Max(options.MaxQueryLength, web.MaxQueryLength);
             return options;
         });
-        builder.Services.AddSingleton(sp =>
-        {
-            var host = sp.GetRequiredService<IndexHost>();
-            return new Searcher(host.Index, sp.GetRequiredService<SearchOptions>(), sp.GetRequiredService<Text.OpenCcConverter>(), host.Translator);
-        });
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = new AnswerOptions();
-            configuration.GetSection("Answer").Bind(options);
-            return options;
-        });
-        builder.Services.AddSingleton(sp => new QuestionAnswerer(sp.GetRequiredService<Searcher>(), sp.GetRequiredService<Text.Analyzer>(),
-            sp.GetRequiredService<AnswerOptions>(), sp.GetRequiredService<LlmAnswerer>()));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<SourceSearchServices>().CreateSearcher(sp.GetRequiredService<IndexHost>().Index));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<SourceSearchServices>().CreateAnswerer(sp.GetRequiredService<Searcher>()));
     }
 
     /// <summary>Security headers on every response, problem details for every error (never a stack trace), the page's static files.</summary>
