@@ -163,8 +163,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         {
             // What the query insists on is nowhere as written (a quote of a text with other punctuation, say): all of
             // its words as plain text, said so, rather than nothing.
-            var loose = Compile(new ParsedQuery([[new QueryClause(query, false, ClauseField.Any, false)]], null, null, null, null, []));
-            rest = loose.Any is null ? [] : await Match(loose.Any);
+            // With an exclusion (-深圳) the text as typed would look for the excluded word: then the other words only.
+            var loose = compiled.Clauses.Any(c => c.Excluded) ? compiled.WordsOnly
+                : Compile(new ParsedQuery([[new QueryClause(query, false, ClauseField.Any, false)]], null, null, null, null, [])).Any;
+            rest = loose is null ? [] : await Match(loose);
             relaxed = rest.Count > 0;
             if (relaxed) notices.Add("nothing has the quoted phrase (or required terms) as written; showing articles with its words and the others");
         }

@@ -103,6 +103,10 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         var nowhere = await Search("「量子计算产业」在哪一年增长很快？");
         Assert.NotEmpty(nowhere.Hits);
         Assert.Contains(nowhere.Notices, n => n.Contains("quoted phrase"));
+        // ...but never what the query excludes.
+        var excluding = await Search("「量子计算产业」增长 -深圳");
+        Assert.NotEmpty(excluding.Hits);
+        Assert.DoesNotContain(excluding.Hits, h => h.Id == "news/1");
         // A phrase alone that is nowhere finds nothing: there is nothing else to search.
         Assert.Empty((await Search("\"量子计算产业\"")).Hits);
     }
