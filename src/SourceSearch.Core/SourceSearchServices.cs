@@ -12,9 +12,9 @@ namespace SourceSearch;
 /// <summary>
 /// Where the index lives and how a new one is made, from configuration: <c>Index</c> (env SOURCESEARCH_INDEX,
 /// --index; default index/), <c>Analyzer</c> (env SOURCESEARCH_ANALYZER, --analyzer: the tokenizer a new index gets)
-/// and <c>Index:RestoreDays</c>.
+/// <c>Index:RestoreDays</c> and <c>Index:CommitSeconds</c> (how often the full-text index commits at most, default 2).
 /// </summary>
-public sealed record IndexSettings(string Directory, TokenizerKind? Analyzer, int RestoreDays, bool DirectoryGiven)
+public sealed record IndexSettings(string Directory, TokenizerKind? Analyzer, int RestoreDays, bool DirectoryGiven, double CommitSeconds = 2)
 {
     public static IndexSettings From(IConfiguration configuration)
     {
@@ -27,7 +27,13 @@ public sealed record IndexSettings(string Directory, TokenizerKind? Analyzer, in
                 throw new IndexUnusableException($"the setting Analyzer ($SOURCESEARCH_ANALYZER, --analyzer) is '{name}': use one of {string.Join(", ", TokenizerKinds.Names)}");
             analyzer = kind;
         }
-        return new IndexSettings(dir is { Length: > 0 } ? dir : IndexOptions.DefaultDirectory, analyzer, SearchIndex.RestoreDaysFrom(configuration), dir is { Length: > 0 });
+        double commitSeconds = 2;
+        if (configuration["Index:CommitSeconds"] is { Length: > 0 } given
+            && (!double.TryParse(given, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out commitSeconds)
+                || commitSeconds < 0 || commitSeconds > 86_400))
+            throw new IndexUnusableException($"the setting Index:CommitSeconds is '{given}': give a number of seconds from 0 to 86400");
+        return new IndexSettings(dir is { Length: > 0 } ? dir : IndexOptions.DefaultDirectory, analyzer, SearchIndex.RestoreDaysFrom(configuration),
+            dir is { Length: > 0 }, commitSeconds);
     }
 }
 
@@ -55,6 +61,7 @@ public sealed class SourceSearchServices(IServiceProvider services, IConfigurati
     {
         var index = await SearchIndex.OpenAsync(Settings.Directory, Analyzer, create, allowMismatch, cancel, Settings.Analyzer ?? TokenizerKind.Words);
         index.RestoreDays = Settings.RestoreDays;
+        index.FullTextCommitInterval = TimeSpan.FromSeconds(Settings.CommitSeconds);
         if (Settings.Analyzer is { } kind && kind != index.Tokenizer && !allowMismatch)
         {
             index.Dispose();

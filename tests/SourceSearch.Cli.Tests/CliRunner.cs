@@ -19,7 +19,10 @@ public static class CliRunner
     public static Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
 
     /// <summary>Starts ./sourcesearch as a real child process (it builds on first use).</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(null, args);
+
+    /// <summary>Starts ./sourcesearch as a real child process with these environment variables set too.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo(Path.Combine(TestPaths.RepoRoot, "sourcesearch"))
         {
@@ -30,13 +33,17 @@ public static class CliRunner
             WorkingDirectory = TestPaths.RepoRoot,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         return Process.Start(psi)!;
     }
 
     /// <summary>Runs ./sourcesearch to the end; stdout as raw bytes so encoding details can be checked.</summary>
-    public static async Task<(int ExitCode, byte[] Out, string Error)> RunProcessAsync(string? stdin, params string[] args)
+    public static Task<(int ExitCode, byte[] Out, string Error)> RunProcessAsync(string? stdin, params string[] args) => RunProcessAsync(stdin, args, null);
+
+    /// <summary>The same, with these environment variables set too.</summary>
+    public static async Task<(int ExitCode, byte[] Out, string Error)> RunProcessAsync(string? stdin, string[] args, IReadOnlyDictionary<string, string>? environment)
     {
-        using var p = Start(args);
+        using var p = Start(environment, args);
         var outTask = Task.Run(async () =>
         {
             using var ms = new MemoryStream();

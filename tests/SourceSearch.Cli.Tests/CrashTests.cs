@@ -145,6 +145,57 @@ public sealed class CrashTests
     }
 
     [Fact]
+    public async Task Killed_between_the_store_commit_and_the_full_text_commit_nothing_acknowledged_is_lost()
+    {
+        // Lucene is told to commit only once an hour: every add below is in the store (acknowledged) and searchable
+        // through the server's near-real-time reader, and in no Lucene commit when the server is killed.
+        var hourly = new Dictionary<string, string> { ["SOURCESEARCH_INDEX__COMMITSECONDS"] = "3600" };
+        var added = new List<string>();
+        await using (var server = await ServeProcess.StartAsync(hourly, "--index", _index, "--userdict", UserDict))
+        {
+            using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
+            for (int i = 0; i < 20; i++)
+            {
+                string id = $"between/{i}";
+                var r = await client.PostAsJsonAsync("/api/articles", new { id, title = $"第{i}篇", text = Text(Token("c", i), i) });
+                Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+                added.Add(id);
+            }
+            using (var doc = JsonDocument.Parse(await client.GetStringAsync("/api/search?q=" + Token("c", 19))))
+                Assert.Equal("between/19", doc.RootElement.GetProperty("hits")[0].GetProperty("id").GetString());
+
+            // The precondition, read from the files: the store has changes beyond the last Lucene commit.
+            long stored;
+            await using (var c = new SqliteConnection($"Data Source={Path.Combine(_index, "sourcesearch.db")};Mode=ReadOnly;Pooling=False"))
+            {
+                await c.OpenAsync();
+                var cmd = c.CreateCommand();
+                cmd.CommandText = "SELECT seq FROM sqlite_sequence WHERE name = 'changes'";
+                stored = (long)(await cmd.ExecuteScalarAsync())!;
+            }
+            using (var lucene = SourceSearch.Index.Lucene.LuceneIndex.OpenReader(Path.Combine(_index, "lucene")))
+                Assert.True(lucene.CommittedSequence < stored, $"Lucene committed {lucene.CommittedSequence}, the store is at {stored}");
+            await server.KillAsync(); // SIGKILL
+        }
+
+        // The next process replays the store into Lucene: everything acknowledged is found, and the index is sound.
+        var check = await Run("check");
+        Assert.True(check.ExitCode == 0, check.Out + check.Error);
+        var found = await SearchAllAsync(Enumerable.Range(0, 20).Select(i => Token("c", i)).ToList());
+        for (int i = 0; i < 20; i++) Assert.Contains($"between/{i}", found[i]);
+        var stored2 = await StoredAsync(_index, "between/");
+        Assert.Equal(added.Order(), stored2.Keys.Order());
+    }
+
+    [Fact]
+    public async Task Index_CommitSeconds_that_is_not_a_number_stops_with_what_to_give()
+    {
+        var r = await CliRunner.RunProcessAsync(null, ["search", "--index", _index, "苏州"], new Dictionary<string, string> { ["SOURCESEARCH_INDEX__COMMITSECONDS"] = "soon" });
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Index:CommitSeconds is 'soon'", r.Error);
+    }
+
+    [Fact]
     public async Task Killing_a_bulk_import_keeps_every_batch_it_reported_and_no_part_of_the_next()
     {
         const int total = 6000, batch = 256;   // the import commits 256 articles a transaction

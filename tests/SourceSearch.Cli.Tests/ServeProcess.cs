@@ -40,10 +40,13 @@ public sealed partial class ServeProcess : IAsyncDisposable
     private static partial Regex Serving();
 
     /// <summary>Starts serve and waits until it answers; throws with its stderr when it does not come up.</summary>
-    public static async Task<ServeProcess> StartAsync(params string[] args)
+    public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(null, args);
+
+    /// <summary>The same, with these environment variables set for the server.</summary>
+    public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var serving = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = new ServeProcess(CliRunner.Start(["serve", "--urls", "http://127.0.0.1:0", .. args]), serving);
+        var server = new ServeProcess(CliRunner.Start(environment, ["serve", "--urls", "http://127.0.0.1:0", .. args]), serving);
         try
         {
             // The first run may build the CLI.

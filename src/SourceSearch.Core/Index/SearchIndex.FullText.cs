@@ -24,8 +24,12 @@ public sealed partial class SearchIndex
 
     // How often the follower looks for other processes' writes (and, when not the writer, for the write lock).
     private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(500);
-    // Lucene commits at most this often while writes go on (each is an fsync); at the end of an import and at close always.
-    private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often Lucene commits at most while writes go on (each commit is an fsync); at the end of an import and at
+    /// close it always does. Nothing depends on it for safety: what Lucene has not committed is replayed from the store.
+    /// Setting <c>Index:CommitSeconds</c>.
+    /// </summary>
+    public TimeSpan FullTextCommitInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     private IFullTextIndex? _fullText;
     private PassageAnalysis? _passageAnalysis;
@@ -249,7 +253,7 @@ public sealed partial class SearchIndex
         try
         {
             if (lucene.CommittedSequence == _appliedSequence && lucene.CommittedAnalysis == Fingerprint) return;
-            if (!force && DateTime.UtcNow - _lastCommit < CommitInterval) return;
+            if (!force && DateTime.UtcNow - _lastCommit < FullTextCommitInterval) return;
             lucene.Commit(_appliedSequence, Fingerprint);
             _lastCommit = DateTime.UtcNow;
             committed = _appliedSequence;
