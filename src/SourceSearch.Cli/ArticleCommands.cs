@@ -26,7 +26,7 @@ internal static class ArticleCommands
         };
         var bulk = new Option<bool>("--bulk")
         {
-            Description = "A large load while nobody searches: 32768 articles a transaction (256 otherwise), and one merge of the full-text index's segments at the end.",
+            Description = "A large load while nobody searches: 32768 articles a transaction, and always one merge of the full-text index's segments at the end.",
         };
         var transactionSize = new Option<int?>("--transaction-size")
         {
