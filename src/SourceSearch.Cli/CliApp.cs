@@ -67,6 +67,14 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Create(io));
 
         ParseResult parsed = root.Parse(args);
+        // A word that is no command: say that alone (System.CommandLine would first say that no command was given).
+        if (parsed.CommandResult.Command == root && parsed.UnmatchedTokens.Count > 0 && !parsed.UnmatchedTokens[0].StartsWith('-'))
+        {
+            await stderr.WriteLineAsync($"sourcesearch: unknown command '{parsed.UnmatchedTokens[0]}'; the commands are " +
+                string.Join(", ", root.Subcommands.Select(c => c.Name)));
+            await stderr.WriteLineAsync("Try 'sourcesearch --help'.");
+            return ExitCodes.UsageOrUnusable;
+        }
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors) await stderr.WriteLineAsync($"sourcesearch: {error.Message}");

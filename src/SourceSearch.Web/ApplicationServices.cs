@@ -180,5 +180,7 @@ public static class ApplicationServices
     public static void MapPage(this WebApplication app)
     {
         app.MapFallbackToFile("/articles/{**id}", "index.html").ExcludeFromDescription();
+        // Browsers and tools that ignore the page's icon link still ask for /favicon.ico.
+        app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).ExcludeFromDescription();
     }
 }

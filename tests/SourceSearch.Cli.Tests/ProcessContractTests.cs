@@ -27,6 +27,19 @@ public sealed partial class ProcessContractTests
     }
 
     [Fact]
+    public async Task An_unknown_command_is_named_with_the_commands_there_are()
+    {
+        var r = await CliRunner.RunAsync("frobnicate");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("sourcesearch: unknown command 'frobnicate'; the commands are convert, analyze, import", r.Error);
+        Assert.DoesNotContain("Required command", r.Error);
+        // An unknown option of a known command is still System.CommandLine's message.
+        var option = await CliRunner.RunAsync("check", "--frobnicate");
+        Assert.Equal(2, option.ExitCode);
+        Assert.Contains("--frobnicate", option.Error);
+    }
+
+    [Fact]
     public async Task Script_execs_the_program_so_signals_reach_it()
     {
         using var p = CliRunner.Start("convert", "--to", "zh-Hans"); // waits on standard input

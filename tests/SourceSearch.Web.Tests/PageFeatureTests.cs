@@ -10,6 +10,29 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
 {
     private string Url(string pathAndQuery) => new Uri(server.BaseAddress, pathAndQuery).ToString();
 
+    [Theory]
+    [InlineData("zh-CN", "年或日期")]
+    [InlineData("en-US", "YYYY[-MM[-DD]]")]
+    public async Task Date_inputs_hint_their_format_instead_of_showing_a_date_that_looks_filled_in_and_the_icon_loads(string locale, string hint)
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        var failed = new List<string>();
+        page.Response += (_, r) => { if (r.Status >= 400) failed.Add(r.Url + " " + r.Status); };
+        await page.GotoAsync(Url("/"));
+        await page.WaitForFunctionAsync("() => document.querySelector('#from').placeholder !== ''");
+        foreach (var input in new[] { "#from", "#to" })
+        {
+            string placeholder = await page.GetAttributeAsync(input, "placeholder") ?? "";
+            Assert.Equal(hint, placeholder);
+            Assert.DoesNotMatch(@"^\d{4}(-\d{2}){0,2}$", placeholder);
+        }
+        // The icon: the page's link, and /favicon.ico for whatever asks for it.
+        var icon = await page.EvaluateAsync<int>("async () => (await fetch('/favicon.ico')).status");
+        Assert.Equal(200, icon);
+        Assert.Empty(failed);
+    }
+
     [Fact]
     public async Task Date_filter_and_year_facets_narrow_the_results_and_live_in_the_URL()
     {

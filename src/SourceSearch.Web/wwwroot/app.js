@@ -3,7 +3,7 @@
 
 const texts = {
   zh: {
-    brand: "SourceSearch 文献检索", search: "搜索", searchPlaceholder: "搜索，例如：蘇州 人工智能", script: "字形",
+    brand: "SourceSearch 文献检索", search: "搜索", searchPlaceholder: "搜索，例如：蘇州 人工智能", datePlaceholder: "年或日期", script: "字形",
     original: "原文", askTitle: "提问", askPlaceholder: "例如：苏州人工智能产业规模有多大？", ask: "提问",
     addTitle: "添加文章", title: "标题", source: "来源", date: "日期", author: "作者", text: "正文",
     token: "管理令牌（服务器要求时填写）", add: "添加", back: "← 返回搜索",
@@ -19,7 +19,7 @@ const texts = {
     fileMeta: "上传文件时，标题、来源、日期和作者取自文件本身；要自己填写，请先清除所选文件。",
   },
   en: {
-    brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", script: "Script",
+    brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", datePlaceholder: "YYYY[-MM[-DD]]", script: "Script",
     original: "Original", askTitle: "Ask a question", askPlaceholder: "e.g. 苏州人工智能产业规模有多大？", ask: "Ask",
     addTitle: "Add an article", title: "Title", source: "Source", date: "Date", author: "Author", text: "Text",
     token: "Admin token (if the server needs one)", add: "Add", back: "← Back to search",
