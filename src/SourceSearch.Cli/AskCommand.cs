@@ -49,8 +49,15 @@ internal static class AskCommand
             else
             {
                 await io.Out.WriteLineAsync(answer.Answer);
+                // Each citation as a reader checks it: the article's title, then the words quoted (shortened on one line),
+                // then where they are (id and offsets, for `sourcesearch export` or /articles/ID#…).
                 foreach (var c in answer.Citations)
-                    await io.Out.WriteLineAsync($"  [{c.N}] {c.Id} {c.Start}-{c.End}");
+                {
+                    string quote = string.Join(' ', c.Quote.Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    if (quote.Length > 80) quote = quote[..79] + "…";
+                    string title = c.Title.Length > 0 ? $"《{c.Title}》 " : "";
+                    await io.Out.WriteLineAsync($"  [{c.N}] {title}“{quote}” ({c.Id} {c.Start}-{c.End})");
+                }
                 await io.Out.WriteLineAsync($"  ({answer.Mode}; searched: {string.Join(" ", answer.SearchedTerms)})");
                 if (answer.Translation is { } words)
                     await io.Out.WriteLineAsync("  translated: " + string.Join("; ", words.Select(w => $"{w.English} → {string.Join("/", w.Candidates.Select(c => c.Chinese))}")));

@@ -181,6 +181,18 @@ public sealed class IndexCommandsTests
         string text = File.ReadAllText(Path.Combine(TestPaths.Corpus, citation.GetProperty("id").GetString() + ".txt"));
         Assert.Equal(text[citation.GetProperty("start").GetInt32()..citation.GetProperty("end").GetInt32()], citation.GetProperty("quote").GetString());
         Assert.Contains("2008", citation.GetProperty("quote").GetString());
+
+        // As text: each citation with its article's title, the words quoted and where they are.
+        var plain = await Run("ask", "思必驰是哪一年落户苏州工业园区的？");
+        Assert.Equal(0, plain.ExitCode);
+        string first = plain.Out.Split('\n').First(l => l.StartsWith("  [1] ", StringComparison.Ordinal));
+        string id = citation.GetProperty("id").GetString()!;
+        string title = (await Run("export")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).First(a => a.GetProperty("id").GetString() == id).GetProperty("title").GetString()!;
+        Assert.Contains($"《{title}》", first);
+        Assert.Contains("“", first);
+        Assert.Contains("2008", first);
+        Assert.Contains($"({id} {citation.GetProperty("start").GetInt32()}-{citation.GetProperty("end").GetInt32()})", first);
     }
 
     [Fact]
