@@ -131,6 +131,7 @@ public static class ApplicationServices
                     ProblemDetails =
                     {
                         Status = StatusCodes.Status429TooManyRequests,
+                        Type = "https://www.rfc-editor.org/rfc/rfc6585#section-4", // where 429 is defined, as for the other statuses
                         Title = "Too many questions",
                         Detail = $"at most {web.AskPermitLimit} questions every {web.AskWindowSeconds} seconds from one address: ask again in {seconds} s " +
                                  "(settings Web:AskPermitLimit, Web:AskWindowSeconds)",

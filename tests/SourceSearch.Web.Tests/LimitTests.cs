@@ -34,6 +34,7 @@ public sealed class LimitTests(LimitedServer limited) : IClassFixture<LimitedSer
             Assert.InRange(retry.Value.TotalSeconds, 1, 60);
             var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
             Assert.Equal(429, problem.GetProperty("status").GetInt32());
+            Assert.Equal("https://www.rfc-editor.org/rfc/rfc6585#section-4", problem.GetProperty("type").GetString());
             Assert.Contains("Web:AskPermitLimit", problem.GetProperty("detail").GetString());
         }
 
