@@ -33,6 +33,45 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         Assert.Empty(failed);
     }
 
+    [Theory]
+    [InlineData("zh-CN", "日期（新的在前）")]
+    [InlineData("en-US", "Newest first")]
+    public async Task Results_can_be_sorted_newest_first_from_the_page_and_the_order_lives_in_the_URL(string locale, string label)
+    {
+        // The oldest article says the word most often: by relevance it comes first, newest first it comes last.
+        foreach (var (id, date, text) in new[]
+                 {
+                     ("sorted/old", "1999-01-01", "鹈鹕鹈鹕鹈鹕，湖上的鹈鹕。"), ("sorted/mid", "2010-06-01", "湖上有鹈鹕。"), ("sorted/new", "2024-03-01", "一只鹈鹕。"),
+                 })
+        {
+            var added = await server.Client.PutAsJsonAsync("/api/articles/" + id, new { title = "水鸟 " + date, date, text });
+            Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        }
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鹈鹕")));
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('.hit').length === 3");
+        Assert.Equal(label, (await page.Locator("#sort option[value=date]").TextContentAsync())?.Trim());
+        async Task<List<string>> Dates() =>
+            [.. (await page.Locator(".hit .meta").AllTextContentsAsync()).Select(m => System.Text.RegularExpressions.Regex.Match(m, @"\d{4}").Value)];
+        Assert.Equal("1999", (await Dates())[0]);
+
+        await page.SelectOptionAsync("#sort", "date");
+        await page.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('sort') === 'date'");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('.hit').length === 3 && document.querySelector('.hit .meta').textContent.includes('2024')");
+        Assert.Equal(["2024", "2010", "1999"], await Dates());
+
+        // The shared URL keeps the order and shows it chosen.
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('.hit').length === 3");
+        Assert.Equal(["2024", "2010", "1999"], await Dates());
+        Assert.Equal("date", await page.InputValueAsync("#sort"));
+
+        await page.SelectOptionAsync("#sort", "relevance");
+        await page.WaitForFunctionAsync("() => !new URLSearchParams(location.search).has('sort')");
+        await page.WaitForFunctionAsync("() => document.querySelector('.hit .meta')?.textContent.includes('1999')");
+    }
+
     [Fact]
     public async Task Date_filter_and_year_facets_narrow_the_results_and_live_in_the_URL()
     {

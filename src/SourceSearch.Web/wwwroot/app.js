@@ -13,7 +13,7 @@ const texts = {
     added: "已添加：", alsoAs: "其他版本：", loading: "加载中…", error: "出错了：", searched: "检索词：",
     sources: "来源", allSources: "全部来源",
     noneHelp: "试试另一种字形（简体/繁體）、去掉一个词，或去掉筛选条件。",
-    from: "起", to: "止", filter: "筛选", clearFilters: "清除筛选", years: "年份", file: "或上传文件",
+    from: "起", to: "止", sortBy: "排序", sortRelevance: "相关度", sortDate: "日期（新的在前）", filter: "筛选", clearFilters: "清除筛选", years: "年份", file: "或上传文件",
     needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
     backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
     fileMeta: "上传文件时，标题、来源、日期和作者取自文件本身；要自己填写，请先清除所选文件。",
@@ -29,7 +29,7 @@ const texts = {
     added: "Added: ", alsoAs: "Also as: ", loading: "Loading…", error: "Error: ", searched: "Searched: ",
     sources: "Sources", allSources: "All sources",
     noneHelp: "Try the other script (简体/繁體), remove a word, or remove the filters.",
-    from: "From", to: "To", filter: "Filter", clearFilters: "Clear filters", years: "Years", file: "Or upload a file",
+    from: "From", to: "To", sortBy: "Sort", sortRelevance: "Relevance", sortDate: "Newest first", filter: "Filter", clearFilters: "Clear filters", years: "Years", file: "Or upload a file",
     needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
     backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
     fileMeta: "With a file, the title, source, date and author come from the file itself; to type them, clear the chosen file first.",
@@ -99,6 +99,7 @@ async function runSearch() {
   $("q").value = q;
   $("from").value = params.get("from") || "";
   $("to").value = params.get("to") || "";
+  $("sort").value = params.get("sort") === "date" ? "date" : "relevance";
   const results = $("results"), status = $("status"), notices = $("notices"), pager = $("pager");
   results.replaceChildren(); notices.replaceChildren(); pager.replaceChildren();
   if (!q.trim()) { status.textContent = ""; $("facets")?.replaceChildren(); return; }
@@ -108,6 +109,7 @@ async function runSearch() {
   const script = currentScript();
   if (script !== "original") api.set("script", script);
   for (const f of ["source", "from", "to"]) if (params.get(f)) api.set(f, params.get(f));
+  if (params.get("sort") === "date") api.set("sort", "date");
   const failed = (node) => { $("facets")?.replaceChildren(); status.replaceChildren(node); };
   let data;
   try {
@@ -418,6 +420,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (script !== "original") params.set("script", script);
     // The date filter shown beside the results applies to the new search too.
     for (const f of ["from", "to"]) if ($(f).value.trim()) params.set(f, $(f).value.trim());
+    if ($("sort").value === "date") params.set("sort", "date");
     if (location.pathname !== "/") { location.href = `/?${params}`; return; }
     history.pushState(null, "", `/?${params}`);
     runSearch();
@@ -437,6 +440,8 @@ document.addEventListener("DOMContentLoaded", () => {
     route();
   });
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); setFilters({ from: $("from").value.trim(), to: $("to").value.trim() }); });
+  // Sorting applies at once, and lives in the URL like the filters.
+  $("sort").addEventListener("change", () => setFilters({ sort: $("sort").value === "date" ? "date" : "" }));
   $("clear-filters").addEventListener("click", () => setFilters({ from: "", to: "", source: "" }));
   // A jump to #pN within the same article needs no new request: the browser scrolls and :target marks it.
   window.addEventListener("popstate", () => {
