@@ -181,6 +181,12 @@ public sealed class IndexCommandsTests
         string text = File.ReadAllText(Path.Combine(TestPaths.Corpus, citation.GetProperty("id").GetString() + ".txt"));
         Assert.Equal(text[citation.GetProperty("start").GetInt32()..citation.GetProperty("end").GetInt32()], citation.GetProperty("quote").GetString());
         Assert.Contains("2008", citation.GetProperty("quote").GetString());
+        // What was searched: the terms that counted, not 是 or 的, nor the question word 哪一年.
+        var searched = root.GetProperty("searched").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.Contains("思必驰", searched);
+        Assert.DoesNotContain("是", searched);
+        Assert.DoesNotContain("的", searched);
+        Assert.DoesNotContain("哪一年", searched);
 
         // As text: each citation with its article's title, the words quoted and where they are.
         var plain = await Run("ask", "思必驰是哪一年落户苏州工业园区的？");

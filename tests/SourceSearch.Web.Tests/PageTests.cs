@@ -25,6 +25,12 @@ public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
         await page.ClickAsync("#ask-form button");
         await page.WaitForSelectorAsync("#answer .citations li");
         Assert.True(await page.Locator("#answer a.cite").CountAsync() > 0);
+        // "Searched:" names the terms that counted: not 有, and not the question words 多大.
+        string searched = (await page.Locator("#answer p.meta", new() { HasTextString = "检索词" }).First.TextContentAsync())!;
+        var terms = searched[(searched.IndexOf('：') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("人工智能", terms);
+        Assert.DoesNotContain("有", terms);
+        Assert.DoesNotContain("多大", terms);
         await Screens.SaveAsync(page, "results-and-answer");
         // The README's screenshot: SOURCESEARCH_SCREENSHOT=docs/screenshot.png ./test --filter PageTests
         if (Environment.GetEnvironmentVariable("SOURCESEARCH_SCREENSHOT") is { Length: > 0 } shot)

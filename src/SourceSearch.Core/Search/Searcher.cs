@@ -352,7 +352,11 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         if (TranslateIfEnglish(question ?? "") is { Terms.Count: > 0 } translation) question = string.Join(' ', translation.Terms);
         if (string.IsNullOrWhiteSpace(question) || question.Length > options.MaxQueryLength) return ([], []);
         var compiled = Compile(new ParsedQuery([[new QueryClause(question, false, ClauseField.Any, false)]], null, null, null, null, []));
-        var terms = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();
+        // The terms that counted: not the question words (left out of the search), nor characters in every text (的, 是,
+        // 有), which add nothing to the ranking beside a question's other words.
+        var all = compiled.Clauses.SelectMany(c => c.Terms).Where(t => !QuestionWords.Contains(t)).Distinct().ToList();
+        var counted = all.Where(t => !FunctionCharacters.Contains(t)).ToList();
+        var terms = counted.Count > 0 ? counted : all;
         if (compiled.Positive.Count == 0 || compiled.Any is null) return ([], terms);
         var candidates = await MatchAnyAsync(compiled, IndexFilters.None, Math.Max(200, count * 10),
             new FieldWeights(options.TitleWeight, options.BodyWeight, options.VocabularyWeight), null, cancel);
