@@ -75,9 +75,18 @@ public sealed class PageTests(WebServer server) : IClassFixture<WebServer>
         Assert.True(await page.Locator(".hit").CountAsync() <= before);
         foreach (var hit in await page.Locator(".hit .meta:first-of-type").AllTextContentsAsync()) Assert.StartsWith(source, hit);
 
-        // No results: the help suggests the other script or removing a word.
-        await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("没有这种词语的文章") + "&source=nowhere").ToString());
+        // No results: the help offers what would help (never "the other script": search ignores script). A filter
+        // that matches nothing: a link that removes the filters, and then the articles are there.
+        await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("蘇州") + "&source=nowhere").ToString());
+        await page.WaitForSelectorAsync("#notices li.help a.none-filters");
+        Assert.DoesNotContain("字形", await page.TextContentAsync("#notices li.help"));
+        await page.ClickAsync("#notices li.help a.none-filters");
+        await page.WaitForSelectorAsync(".hit");
+        Assert.DoesNotContain("source=", page.Url);
+        // Words that are nowhere, no filter: what to check, still not the script.
+        await page.GotoAsync(new Uri(server.BaseAddress, "/?q=" + Uri.EscapeDataString("zzqqxxyy")).ToString());
         await page.WaitForSelectorAsync("#notices li.help");
+        Assert.Equal("检查用字，或换一个说法。", await page.TextContentAsync("#notices li.help"));
     }
 
     [Fact]

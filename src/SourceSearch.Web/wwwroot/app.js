@@ -12,7 +12,7 @@ const texts = {
     extractive: "摘录", llm: "LLM", notFound: "语料中没有找到答案。", untitled: "（无标题）",
     added: "已添加：", alsoAs: "其他版本：", loading: "加载中…", error: "出错了：", searched: "检索词：",
     sources: "来源", allSources: "全部来源",
-    noneHelp: "试试另一种字形（简体/繁體）、去掉一个词，或去掉筛选条件。",
+    noneHelp: "检查用字，或换一个说法。", noneFilters: "去掉筛选条件", noneTry: "试试：",
     from: "起", to: "止", sortBy: "排序", sortRelevance: "相关度", sortDate: "日期（新的在前）", filter: "筛选", clearFilters: "清除筛选", years: "年份", file: "或上传文件",
     needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
     backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
@@ -28,7 +28,7 @@ const texts = {
     extractive: "extractive", llm: "LLM", notFound: "No answer found in the corpus.", untitled: "(untitled)",
     added: "Added: ", alsoAs: "Also as: ", loading: "Loading…", error: "Error: ", searched: "Searched: ",
     sources: "Sources", allSources: "All sources",
-    noneHelp: "Try the other script (简体/繁體), remove a word, or remove the filters.",
+    noneHelp: "Check the characters, or put it another way.", noneFilters: "remove the filters", noneTry: "Try: ",
     from: "From", to: "To", sortBy: "Sort", sortRelevance: "Relevance", sortDate: "Newest first", filter: "Filter", clearFilters: "Clear filters", years: "Years", file: "Or upload a file",
     needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
     backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
@@ -128,7 +128,7 @@ async function runSearch() {
   if (serial !== searchSerial) return;
   status.textContent = data.total === 0 ? t("none") : t("results")(data.total, data.totalIsLowerBound, Math.round(data.took_ms));
   for (const n of data.notices) notices.append(el("li", { text: n }));
-  if (data.total === 0) notices.append(el("li", { class: "help", text: t("noneHelp") }));
+  if (data.total === 0) notices.append(noneHelp(q, params));
   renderFacets(data.facets, params);
   for (const hit of data.hits) results.append(renderHit(hit));
   renderPager(q, page, Math.ceil(data.total / PAGE_SIZE));
@@ -390,6 +390,18 @@ function fileChosen(form) {
   const chosen = form.elements.file.files.length > 0;
   for (const name of ["title", "source", "date", "author", "text"]) form.elements[name].disabled = chosen;
   $("file-note").textContent = chosen ? t("fileMeta") : "";
+}
+
+// Nothing found: what would help. Search already ignores script, and words typed apart already find the articles
+// with some of them, so what is left to take away is the filters; else the words themselves.
+function noneHelp(q, params) {
+  const li = el("li", { class: "help" });
+  if (["source", "from", "to"].some((f) => params.get(f))) {
+    const a = el("a", { href: "#", class: "none-filters", text: t("noneFilters") });
+    a.addEventListener("click", (e) => { e.preventDefault(); setFilters({ source: "", from: "", to: "" }); });
+    li.append(t("noneTry"), a);
+  } else li.textContent = t("noneHelp");
+  return li;
 }
 
 // ---- wiring ----
