@@ -148,7 +148,7 @@ public sealed class Analyzer
     internal static void Add(MappedText folded, List<Token> tokens, int start, int length, TokenType type, bool isPart, string? term = null)
     {
         var (os, oe) = folded.MapSpan(start, start + length);
-        tokens.Add(new Token(term ?? TermPool.Get(folded.Text.AsSpan(start, length)), type, os, oe) { IsPart = isPart });
+        tokens.Add(new Token(term ?? folded.Text.Substring(start, length), type, os, oe) { IsPart = isPart });
     }
 }
 

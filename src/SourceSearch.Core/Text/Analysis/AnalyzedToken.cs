@@ -19,7 +19,7 @@ public readonly record struct AnalyzedToken(string Term, string Type, int Start,
         while (stream.IncrementToken())
         {
             position += increment.PositionIncrement;
-            tokens.Add(new AnalyzedToken(TermPool.Get(term.Buffer.AsSpan(0, term.Length)), type.Type, offset.StartOffset, offset.EndOffset, position));
+            tokens.Add(new AnalyzedToken(term.ToString(), type.Type, offset.StartOffset, offset.EndOffset, position));
         }
         stream.End();
         return tokens;
