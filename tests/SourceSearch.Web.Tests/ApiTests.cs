@@ -23,6 +23,18 @@ public sealed class ApiTests(WebServer server) : IClassFixture<WebServer>
         (await GetJsonAsync("/api/articles/" + Enc(id))).GetProperty("text").GetString()!;
 
     [Fact]
+    public async Task Problem_details_and_results_read_as_written_quotes_and_CJK_unescaped()
+    {
+        var bad = await Client.GetAsync("/api/search?q=" + Enc("苏州") + "&sort=sideways");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        string raw = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("unknown sort 'sideways'", raw);
+        Assert.DoesNotContain("\\u0027", raw);
+        string results = await Client.GetStringAsync("/api/search?q=" + Enc("蘇州"));
+        Assert.Contains("蘇州", results);
+    }
+
+    [Fact]
     public async Task Healthz_counts_the_corpus()
     {
         var health = await GetJsonAsync("/healthz");
