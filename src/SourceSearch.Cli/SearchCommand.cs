@@ -120,6 +120,7 @@ internal static class SearchCommand
             snippetStart = h.SnippetStart, snippetEnd = h.SnippetEnd,
             highlights = h.Highlights.Select(x => new { start = x.Start, end = x.End, snippetStart = x.SnippetStart, snippetEnd = x.SnippetEnd }),
             author = h.Author, date = h.Date, source = h.Source, url = h.Url, script = h.Script.ToString(), otherVersions = h.OtherVersions,
+            titleHighlights = (h.TitleHighlights ?? []).Select(x => new { start = x.Start, end = x.End }),
         }),
         facets = new { sources = r.Sources, years = r.Years },
         notices = r.Notices,

@@ -10,6 +10,21 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
 {
     private string Url(string pathAndQuery) => new Uri(server.BaseAddress, pathAndQuery).ToString();
 
+    [Fact]
+    public async Task A_title_that_matched_shows_the_words_highlighted()
+    {
+        var added = await server.Client.PutAsJsonAsync("/api/articles/titled/heron", new { title = "鹭鸶的湖 <i>x</i>", text = "湖边常见一种白色的水鸟。" });
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = "zh-CN" });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鹭鸶")));
+        await page.WaitForSelectorAsync(".hit .title mark");
+        Assert.Equal(["鹭鸶"], await page.Locator(".hit .title mark").AllTextContentsAsync());
+        // The title is still text, markup and all.
+        Assert.Equal("鹭鸶的湖 <i>x</i>", await page.TextContentAsync(".hit .title"));
+        Assert.Equal(0, await page.Locator(".hit .title i").CountAsync());
+    }
+
     [Theory]
     [InlineData("zh-CN", "年或日期")]
     [InlineData("en-US", "YYYY[-MM[-DD]]")]

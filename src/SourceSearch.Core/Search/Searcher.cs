@@ -31,7 +31,8 @@ public sealed record SearchHit(
     int Start, int End,                 // the best passage, in the article text
     string Snippet, int SnippetStart, int SnippetEnd, IReadOnlyList<Highlight> Highlights,
     string? Author, string? Date, string? Source, string? Url, Script Script,
-    IReadOnlyList<string> OtherVersions);
+    IReadOnlyList<string> OtherVersions,
+    IReadOnlyList<Highlight>? TitleHighlights = null);   // where the title holds the query's terms (offsets into it)
 
 /// <summary>How a query was understood: the folded, segmented terms actually searched.</summary>
 public sealed record QueryUnderstanding(string Mode, IReadOnlyList<ClauseUnderstanding> Clauses,
@@ -613,8 +614,11 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         }
         shown.Append(Display(text[at..to], display));
 
+        // The title, when it is what matched (it is indexed with every passage), shows it too.
+        var titleHighlights = info.Title.Length == 0 ? []
+            : AnalysedTerms(Analyzer, info.Title, terms, info.Script).Select(t => new Highlight(t.Start, t.End, t.Start, t.End)).ToList();
         return new SearchHit(info.Id, info.Title, c.Score, c.Start, c.End, shown.ToString(), from, to, highlights,
-            info.Author, info.Date, info.Source, info.Url, info.Script, others);
+            info.Author, info.Date, info.Source, info.Url, info.Script, others, titleHighlights);
     }
 
     private string Display(string s, ChineseScript? script) =>

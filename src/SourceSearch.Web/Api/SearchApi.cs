@@ -10,7 +10,10 @@ public sealed record HighlightDto(int Start, int End, int SnippetStart, int Snip
 public sealed record HitDto(
     string Id, string Title, double Score, int Start, int End, string Snippet, int SnippetStart, int SnippetEnd,
     IReadOnlyList<HighlightDto> Highlights, string? Source, string? Date, string? Author, string? Url, string Script,
-    IReadOnlyList<string> OtherVersions);
+    IReadOnlyList<string> OtherVersions, IReadOnlyList<TitleHighlightDto> TitleHighlights);
+
+/// <summary>Where the title holds the query's terms: offsets into the title.</summary>
+public sealed record TitleHighlightDto(int Start, int End);
 
 public sealed record FacetsDto(IReadOnlyDictionary<string, int> Sources, IReadOnlyDictionary<int, int> Years);
 
@@ -62,7 +65,8 @@ public static class SearchApi
             r.Query,
             r.Hits.Select(h => new HitDto(h.Id, h.Title, h.Score, h.Start, h.End, h.Snippet, h.SnippetStart, h.SnippetEnd,
                 h.Highlights.Select(x => new HighlightDto(x.Start, x.End, x.SnippetStart, x.SnippetEnd)).ToList(),
-                h.Source, h.Date, h.Author, h.Url, h.Script.ToString(), h.OtherVersions)).ToList(),
+                h.Source, h.Date, h.Author, h.Url, h.Script.ToString(), h.OtherVersions,
+                (h.TitleHighlights ?? []).Select(x => new TitleHighlightDto(x.Start, x.End)).ToList())).ToList(),
             r.Total, r.TotalIsLowerBound, r.Page, r.Size, Math.Round(r.TookMs, 3), r.Understood,
             new FacetsDto(r.Sources, r.Years), r.Notices));
     }

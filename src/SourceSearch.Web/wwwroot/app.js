@@ -179,8 +179,20 @@ function renderHit(hit) {
   }
   snippet.append(document.createTextNode(hit.snippet.slice(at)));
   const meta = [hit.source, hit.date, hit.author].filter(Boolean).join(" · ");
+  const title = el("a", { class: "title", href: articleLink(hit.id, hit.start, hit.end) });
+  if (!hit.title) title.textContent = t("untitled");
+  else {
+    // The words of the query the title holds are marked, as in the snippet.
+    let from = 0;
+    for (const h of hit.titleHighlights || []) {
+      if (h.start < from) continue;
+      title.append(document.createTextNode(hit.title.slice(from, h.start)), el("mark", { text: hit.title.slice(h.start, h.end) }));
+      from = h.end;
+    }
+    title.append(document.createTextNode(hit.title.slice(from)));
+  }
   const item = el("li", { class: "hit" },
-    el("a", { class: "title", href: articleLink(hit.id, hit.start, hit.end), text: hit.title || t("untitled") }),
+    title,
     el("p", { class: "meta", text: meta }),
     snippet);
   if (hit.otherVersions.length) {

@@ -79,6 +79,17 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_title_that_holds_the_query_words_has_them_highlighted()
+    {
+        var hit = (await Search("软件产业")).Hits.First(h => h.Id == "news/1"); // 深圳的软件产业
+        Assert.NotEmpty(hit.TitleHighlights!);
+        Assert.All(hit.TitleHighlights!, h => Assert.Contains(hit.Title[h.Start..h.End], new[] { "软件", "产业", "软件产业" }));
+        // A title without them has none (the Traditional article matched 蘇州 in its text, not its title).
+        var other = (await Search("蘇州")).Hits.First(h => h.Id == "000_a64fa134920c1ffb");
+        Assert.All(other.TitleHighlights!, h => Assert.Contains(other.Title[h.Start..h.End], new[] { "蘇州", "苏州" }));
+    }
+
+    [Fact]
     public async Task A_keyword_query_lists_articles_with_every_word_first()
     {
         var r = await Search("蘇州 人工智能");
