@@ -615,8 +615,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         shown.Append(Display(text[at..to], display));
 
         // The title, when it is what matched (it is indexed with every passage), shows it too.
+        // Found the way the passage's were: in the folded title when the terms allow it, else by analysing it.
         var titleHighlights = info.Title.Length == 0 ? []
-            : AnalysedTerms(Analyzer, info.Title, terms, info.Script).Select(t => new Highlight(t.Start, t.End, t.Start, t.End)).ToList();
+            : (folded is not null ? FindTerms(Analyzer.Fold(info.Title), terms) : AnalysedTerms(Analyzer, info.Title, terms, info.Script))
+                .Select(t => new Highlight(t.Start, t.End, t.Start, t.End)).ToList();
         return new SearchHit(info.Id, info.Title, c.Score, c.Start, c.End, shown.ToString(), from, to, highlights,
             info.Author, info.Date, info.Source, info.Url, info.Script, others, titleHighlights);
     }
