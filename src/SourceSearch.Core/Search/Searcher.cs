@@ -217,7 +217,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 if (perDoc.TryGetValue(c.Doc, out var d)) perDoc[c.Doc] = (d.Best, d.Score + options.PassageSupport * c.Score);
                 else { perDoc[c.Doc] = (c, c.Score); order.Add(c.Doc); }
             }
-            var ranked = order.Select(doc => perDoc[doc].Best with { Score = perDoc[doc].Score }).OrderByDescending(c => c.Score).ToList();
+            // Equal scores go by article number: Lucene breaks ties by its own document numbers, which depend on which
+            // thread indexed what, and the same index built twice ranked a tie differently (eval moved by a question).
+            var ranked = order.Select(doc => perDoc[doc].Best with { Score = perDoc[doc].Score })
+                .OrderByDescending(c => c.Score).ThenBy(c => c.Doc).ThenBy(c => c.Start).ToList();
             if (request.Sort == SortOrder.Relevance && compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
             {
                 await Prefetch(ranked.Take(options.RerankDepth).Select(c => c.Doc));
@@ -366,7 +369,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var articleScore = new Dictionary<long, double>();
         foreach (var c in candidates) articleScore[c.Doc] = articleScore.GetValueOrDefault(c.Doc) + c.Score;
         var ranked = candidates.Select(c => c with { Score = c.Score + options.PassageSupport * (articleScore[c.Doc] - c.Score) })
-            .OrderByDescending(c => c.Score).ToList();
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Doc).ThenBy(c => c.Start).ToList(); // ties as in SearchAsync
         var texts = new Dictionary<long, string>();
         Task<string?> TextOf(long doc) => CachedTextAsync(texts, doc, cancel);
         if (compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
