@@ -589,22 +589,14 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var spans = (folded is not null ? FindTerms(folded, terms) : AnalysedTerms(Analyzer, text[c.Start..c.End], terms, info.Script))
             .Select(s => (Start: s.Start + c.Start, End: s.End + c.Start)).ToList();
 
-        // A window of the passage around the first highlights.
-        int len = options.SnippetLength;
-        int from = c.Start, to = c.End;
-        if (to - from > len)
-        {
-            int anchor = spans.Count > 0 ? spans[0].Start : from;
-            from = Math.Max(c.Start, anchor - len / 4);
-            to = Math.Min(c.End, from + len);
-            from = Math.Max(c.Start, to - len);
-            if (from > c.Start && char.IsLowSurrogate(text[from])) from--;
-            if (to < c.End && char.IsLowSurrogate(text[to])) to++;
-        }
+        // A window of the passage around the first highlight, cut between sentences, clauses or words; … marks a cut.
+        var (from, to) = SnippetWindow.Choose(text, c.Start, c.End, spans, options.SnippetLength,
+            SnippetWindow.WordBoundaries(Analyzer, text, info.Script));
         var inWindow = spans.Where(s => s.End > from && s.Start < to).Select(s => (Math.Max(s.Start, from), Math.Min(s.End, to))).ToList();
 
         // The snippet as shown: converted piece by piece between highlight edges, so highlights stay on the right characters.
         var shown = new StringBuilder();
+        if (from > c.Start) shown.Append('…');
         var highlights = new List<Highlight>();
         int at = from;
         foreach (var (s, e) in inWindow)
@@ -616,6 +608,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             at = e;
         }
         shown.Append(Display(text[at..to], display));
+        if (to < c.End) shown.Append('…');
 
         // The title, when it is what matched (it is indexed with every passage), shows it too.
         // Found the way the passage's were: in the folded title when the terms allow it, else by analysing it.

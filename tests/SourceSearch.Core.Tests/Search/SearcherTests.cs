@@ -246,6 +246,23 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         Assert.All(hit.Highlights, h => Assert.Equal("蘇州", hit.Snippet[h.SnippetStart..h.SnippetEnd]));
     }
 
+    [Fact]
+    public async Task Snippets_mark_their_cuts_with_an_ellipsis_and_hold_whole_highlights()
+    {
+        var r = await Search("人工智能", size: 20);
+        Assert.Contains(r.Hits, h => h.Snippet.StartsWith('…') || h.Snippet.EndsWith('…'));
+        foreach (var hit in r.Hits)
+        {
+            string text = (await _index.GetAsync(hit.Id))!.Article.Text;
+            // The snippet is the text between its offsets, with … where the passage goes on.
+            Assert.Equal(hit.SnippetStart > hit.Start, hit.Snippet.StartsWith('…'));
+            Assert.Equal(hit.SnippetEnd < hit.End, hit.Snippet.EndsWith('…'));
+            Assert.Equal(text[hit.SnippetStart..hit.SnippetEnd], hit.Snippet.TrimStart('…').TrimEnd('…'));
+            Assert.All(hit.Highlights, h => Assert.Equal(text[h.Start..h.End], hit.Snippet[h.SnippetStart..h.SnippetEnd]));
+            Assert.All(hit.Highlights, h => Assert.True(hit.SnippetStart <= h.Start && h.End <= hit.SnippetEnd, "a highlight is cut"));
+        }
+    }
+
     [Theory]
     [InlineData("\"unbalanced quote")]
     [InlineData("OR")]
