@@ -20,7 +20,7 @@ internal static class SearchCommand
         var to = new Option<string?>("--to") { Description = "Only articles dated on or before YYYY[-MM[-DD]]." };
         var sort = new Option<string>("--sort") { Description = "relevance (default) or date (newest first).", DefaultValueFactory = _ => "relevance" };
         sort.AcceptOnlyFromAmong("relevance", "date");
-        var script = new Option<string?>("--script") { Description = "Show snippets converted to zh-Hans or zh-Hant (highlights stay on the right characters)." };
+        var script = new Option<string?>("--script") { Description = "Show snippets, titles, sources and authors converted to zh-Hans or zh-Hant (highlights stay on the right characters)." };
         script.AcceptOnlyFromAmong([.. ChineseScripts.Tags]);
         var any = new Option<bool>("--any") { Description = "Match articles with any of the terms (as for a question), not all of them." };
         var query = new Argument<string?>("query")
@@ -120,7 +120,7 @@ internal static class SearchCommand
             snippetStart = h.SnippetStart, snippetEnd = h.SnippetEnd,
             highlights = h.Highlights.Select(x => new { start = x.Start, end = x.End, snippetStart = x.SnippetStart, snippetEnd = x.SnippetEnd }),
             author = h.Author, date = h.Date, source = h.Source, url = h.Url, script = h.Script.ToString(), otherVersions = h.OtherVersions,
-            titleHighlights = (h.TitleHighlights ?? []).Select(x => new { start = x.Start, end = x.End }),
+            titleHighlights = (h.TitleHighlights ?? []).Select(x => new { start = x.SnippetStart, end = x.SnippetEnd }),
         }),
         facets = new { sources = r.Sources, years = r.Years },
         notices = r.Notices,

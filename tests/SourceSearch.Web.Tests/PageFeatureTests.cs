@@ -319,4 +319,53 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         // Every quote shown is in the answer as it is shown (the extractive answer is its quotes).
         Assert.All(quotes, q => Assert.Contains(q, answer));
     }
+
+    [Theory]
+    [InlineData("zh-CN", "zh-Hans")]
+    [InlineData("en-US", "zh-Hant")]
+    public async Task The_script_switch_converts_titles_sources_authors_facets_and_the_article_metadata(string locale, string script)
+    {
+        // One article written in each script (saying different things: the same text folded is one hit); the switch shows
+        // the other one's metadata converted.
+        var trad = await server.Client.PutAsJsonAsync("/api/articles/scripts/trad",
+            new { title = "鸕鶿與蘇州的鐵路", source = "聯合報", author = "張曉明", date = "2020-05-01", text = "蘇州的鐵路邊有鸕鶿。" });
+        var simp = await server.Client.PutAsJsonAsync("/api/articles/scripts/simp",
+            new { title = "鸬鹚和苏州的铁路", source = "苏州日报", author = "王晓明", date = "2021-05-01", text = "苏州的铁路旁边常有鸬鹚飞过。" });
+        Assert.True(trad.IsSuccessStatusCode && simp.IsSuccessStatusCode);
+        var (id, title, source, author, original) = script == "zh-Hans"
+            ? ("scripts/trad", "鸬鹚与苏州的铁路", "联合报", "张晓明", "鸕鶿與蘇州的鐵路")
+            : ("scripts/simp", "鸕鷀和蘇州的鐵路", "蘇州日報", "王曉明", "鸬鹚和苏州的铁路");
+        string storedSource = script == "zh-Hans" ? "聯合報" : "苏州日报";
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鸬鹚")));
+        var hit = page.Locator(".hit", new() { Has = page.Locator($"a.title[href^='/articles/{Uri.EscapeDataString(id)}']") });
+        await hit.WaitForAsync();
+        Assert.Equal(original, await hit.Locator(".title").TextContentAsync());
+
+        // The switch, as a person uses it.
+        await page.SelectOptionAsync("#script", script);
+        await page.WaitForFunctionAsync("([sel, t]) => document.querySelector(sel)?.textContent === t",
+            new object[] { $".hit a.title[href^='/articles/{Uri.EscapeDataString(id)}']", title });
+        Assert.NotEmpty(await hit.Locator(".title mark").AllTextContentsAsync());
+        string meta = (await hit.Locator(".meta").First.TextContentAsync())!;
+        Assert.Contains(source, meta);
+        Assert.Contains(author, meta);
+        // The facet shows the name converted and still filters by the stored one.
+        var facet = page.Locator($"#facets a[data-source='{storedSource}']");
+        Assert.StartsWith(source + " (", await facet.TextContentAsync());
+        await facet.ClickAsync();
+        await page.WaitForFunctionAsync("s => new URLSearchParams(location.search).get('source') === s", storedSource);
+        await hit.WaitForAsync();
+        Assert.Equal(1, await page.Locator(".hit").CountAsync());
+
+        // The article view's title and metadata follow the switch too.
+        await hit.Locator("a.title").ClickAsync();
+        await page.WaitForFunctionAsync("t => document.getElementById('article-title').textContent === t", title);
+        string articleMeta = (await page.TextContentAsync("#article-meta"))!;
+        Assert.Contains(source, articleMeta);
+        Assert.Contains(author, articleMeta);
+        Assert.DoesNotContain(storedSource, articleMeta);
+    }
 }

@@ -32,7 +32,7 @@ public sealed record SearchHit(
     string Snippet, int SnippetStart, int SnippetEnd, IReadOnlyList<Highlight> Highlights,
     string? Author, string? Date, string? Source, string? Url, Script Script,
     IReadOnlyList<string> OtherVersions,
-    IReadOnlyList<Highlight>? TitleHighlights = null);   // where the title holds the query's terms (offsets into it)
+    IReadOnlyList<Highlight>? TitleHighlights = null);   // where the title holds the query's terms: Start/End into the article's title, SnippetStart/SnippetEnd into Title as shown
 
 /// <summary>How a query was understood: the folded, segmented terms actually searched.</summary>
 public sealed record QueryUnderstanding(string Mode, IReadOnlyList<ClauseUnderstanding> Clauses,
@@ -43,7 +43,11 @@ public sealed record ClauseUnderstanding(string Text, IReadOnlyList<string> Term
 public sealed record SearchResponse(
     string Query, IReadOnlyList<SearchHit> Hits, int Total, bool TotalIsLowerBound, int Page, int Size,
     QueryUnderstanding? Understood, IReadOnlyDictionary<string, int> Sources, IReadOnlyDictionary<int, int> Years,
-    double TookMs, IReadOnlyList<string> Notices, string? Error = null);
+    double TookMs, IReadOnlyList<string> Notices, string? Error = null)
+{
+    /// <summary>With a display script: each source facet's name as shown (the keys of <see cref="Sources"/> stay the values to filter by).</summary>
+    public IReadOnlyDictionary<string, string>? SourceLabels { get; init; }
+}
 
 public sealed class SearchOptions
 {
@@ -270,7 +274,10 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
         var understood = new QueryUnderstanding(mode, compiled.Clauses, filters.Source, filters.Author, filters.From, filters.To, translation?.Words);
         return new SearchResponse(request.Query ?? "", hits, best.Count, lowerBound, page, size, understood, sources, years,
-            clock.Elapsed.TotalMilliseconds, notices);
+            clock.Elapsed.TotalMilliseconds, notices)
+        {
+            SourceLabels = request.DisplayScript is null ? null : sources.Keys.ToDictionary(k => k, k => Display(k, request.DisplayScript)),
+        };
     }
 
     // An article's text from the cache of this request, read when not there yet; null when the article is gone.
@@ -612,15 +619,36 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
         // The title, when it is what matched (it is indexed with every passage), shows it too.
         // Found the way the passage's were: in the folded title when the terms allow it, else by analysing it.
-        var titleHighlights = info.Title.Length == 0 ? []
-            : (folded is not null ? FindTerms(Analyzer.Fold(info.Title), terms) : AnalysedTerms(Analyzer, info.Title, terms, info.Script))
-                .Select(t => new Highlight(t.Start, t.End, t.Start, t.End)).ToList();
-        return new SearchHit(info.Id, info.Title, c.Score, c.Start, c.End, shown.ToString(), from, to, highlights,
-            info.Author, info.Date, info.Source, info.Url, info.Script, others, titleHighlights);
+        var titleSpans = info.Title.Length == 0 ? []
+            : folded is not null ? FindTerms(Analyzer.Fold(info.Title), terms) : AnalysedTerms(Analyzer, info.Title, terms, info.Script);
+        // Under a display script the title, source and author are converted too; the title piece by piece, as the snippet.
+        var (title, titleHighlights) = DisplayWithMarks(info.Title, titleSpans, display);
+        return new SearchHit(info.Id, title, c.Score, c.Start, c.End, shown.ToString(), from, to, highlights,
+            Display(info.Author, display), info.Date, Display(info.Source, display), info.Url, info.Script, others, titleHighlights);
     }
 
-    private string Display(string s, ChineseScript? script) =>
-        script is null || openCc is null || s.Length == 0 ? s : openCc.Convert(s, script.Value);
+    // The text converted for display between the marks' edges; each mark's offsets into the text and into what is shown.
+    private (string Shown, List<Highlight> Marks) DisplayWithMarks(string text, List<(int Start, int End)> spans, ChineseScript? display)
+    {
+        if (display is null) return (text, [.. spans.Select(t => new Highlight(t.Start, t.End, t.Start, t.End))]);
+        var shown = new StringBuilder(text.Length);
+        var marks = new List<Highlight>();
+        int at = 0;
+        foreach (var (s, e) in spans)
+        {
+            shown.Append(Display(text[at..s], display));
+            int ss = shown.Length;
+            shown.Append(Display(text[s..e], display));
+            marks.Add(new Highlight(s, e, ss, shown.Length));
+            at = e;
+        }
+        shown.Append(Display(text[at..], display));
+        return (shown.ToString(), marks);
+    }
+
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(s))]
+    private string? Display(string? s, ChineseScript? script) =>
+        script is null || openCc is null || string.IsNullOrEmpty(s) ? s : openCc.Convert(s, script.Value);
 
     /// <summary>Where the tokens of <paramref name="passage"/> that are <paramref name="terms"/> are, merged.</summary>
     internal static List<(int Start, int End)> AnalysedTerms(Analyzer analyzer, string passage, HashSet<string> terms, Script script) =>

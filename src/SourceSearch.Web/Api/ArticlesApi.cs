@@ -13,7 +13,7 @@ public sealed record ArticleInput(string? Id, string? Title, string? Text, strin
 public sealed record PassageDto(int N, int Start, int End);
 
 /// <summary>The text converted for display, with the passages' (and the asked-for mark's) offsets into it.</summary>
-public sealed record DisplayDto(string Script, string Title, string Text, IReadOnlyList<PassageDto> Passages, PassageDto? Mark);
+public sealed record DisplayDto(string Script, string Title, string Text, IReadOnlyList<PassageDto> Passages, PassageDto? Mark, string? Source, string? Author);
 
 public sealed record ArticleDto(
     string Id, string Title, string Text, string? Author, string? Date, string? Source, string? Url, string Script,
@@ -88,7 +88,8 @@ public static class ArticlesApi
             var (text, map) = ConvertPieces(openCc, a.Text, cuts, target);
             shown = new DisplayDto(target.Tag(), openCc.Convert(a.Title, target), text,
                 passages.Select(p => p with { Start = map[p.Start], End = map[p.End] }).ToList(),
-                mark is null ? null : mark with { Start = map[mark.Start], End = map[mark.End] });
+                mark is null ? null : mark with { Start = map[mark.Start], End = map[mark.End] },
+                a.Source is null ? null : openCc.Convert(a.Source, target), a.Author is null ? null : openCc.Convert(a.Author, target));
         }
         return TypedResults.Ok(new ArticleDto(a.Id, a.Title, a.Text, a.Author, a.Date, a.Source, a.Url, stored.Script.ToString(),
             passages, stored.OtherVersions, shown));

@@ -15,7 +15,9 @@ public sealed record HitDto(
 /// <summary>Where the title holds the query's terms: offsets into the title.</summary>
 public sealed record TitleHighlightDto(int Start, int End);
 
-public sealed record FacetsDto(IReadOnlyDictionary<string, int> Sources, IReadOnlyDictionary<int, int> Years);
+/// <summary>Counts by source and year; with ?script=, <c>sourceLabels</c> gives each source's name as shown (filter by the key).</summary>
+public sealed record FacetsDto(IReadOnlyDictionary<string, int> Sources, IReadOnlyDictionary<int, int> Years,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? SourceLabels = null);
 
 public sealed record SearchResultDto(
     string Query, IReadOnlyList<HitDto> Hits, int Total, bool TotalIsLowerBound, int Page, int Size,
@@ -66,9 +68,9 @@ public static class SearchApi
             r.Hits.Select(h => new HitDto(h.Id, h.Title, h.Score, h.Start, h.End, h.Snippet, h.SnippetStart, h.SnippetEnd,
                 h.Highlights.Select(x => new HighlightDto(x.Start, x.End, x.SnippetStart, x.SnippetEnd)).ToList(),
                 h.Source, h.Date, h.Author, h.Url, h.Script.ToString(), h.OtherVersions,
-                (h.TitleHighlights ?? []).Select(x => new TitleHighlightDto(x.Start, x.End)).ToList())).ToList(),
+                (h.TitleHighlights ?? []).Select(x => new TitleHighlightDto(x.SnippetStart, x.SnippetEnd)).ToList())).ToList(),
             r.Total, r.TotalIsLowerBound, r.Page, r.Size, Math.Round(r.TookMs, 3), r.Understood,
-            new FacetsDto(r.Sources, r.Years), r.Notices));
+            new FacetsDto(r.Sources, r.Years, r.SourceLabels), r.Notices));
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -154,7 +154,9 @@ function renderFacets(facets, params) {
   if (sources.length || current) {
     const row = el("p", { class: "facet-row" }, el("span", { class: "label", text: t("sources") + "：" }));
     if (current) row.append(link({ source: null }, t("allSources"), false), " ");
-    for (const [source, count] of sources) { const a = link({ source }, `${source} (${count})`, source === current); a.dataset.source = source; row.append(a, " "); }
+    // Under a display script the names are shown converted; the link filters by the stored name.
+    const label = (source) => facets?.sourceLabels?.[source] ?? source;
+    for (const [source, count] of sources) { const a = link({ source }, `${label(source)} (${count})`, source === current); a.dataset.source = source; row.append(a, " "); }
     box.append(row);
   }
   const years = Object.entries(facets?.years || {}).sort((a, b) => Number(b[0]) - Number(a[0]));
@@ -305,7 +307,7 @@ async function showArticle() {
   const shown = a.display || a;
   $("article-title").textContent = shown.title || a.title || t("untitled");
   document.title = `${shown.title || a.id} · SourceSearch`;
-  $("article-meta").textContent = [a.source, a.date, a.author, a.id].filter(Boolean).join(" · ");
+  $("article-meta").textContent = [shown.source ?? a.source, a.date, shown.author ?? a.author, a.id].filter(Boolean).join(" · ");
   const versions = $("article-versions");
   versions.replaceChildren();
   if (a.otherVersions.length) {
