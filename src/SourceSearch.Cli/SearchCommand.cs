@@ -122,8 +122,9 @@ internal static class SearchCommand
             author = h.Author, date = h.Date, source = h.Source, url = h.Url, script = h.Script.ToString(), otherVersions = h.OtherVersions,
             titleHighlights = (h.TitleHighlights ?? []).Select(x => new { start = x.SnippetStart, end = x.SnippetEnd }),
         }),
-        facets = new { sources = r.Sources, years = r.Years },
+        facets = new { sources = r.Sources, years = r.Years, sourceLabels = r.SourceLabels },
         notices = r.Notices,
+        didYouMean = r.DidYouMean,
         error = r.Error,
     };
 
@@ -132,6 +133,7 @@ internal static class SearchCommand
         foreach (var n in r.Notices) await o.WriteLineAsync($"note: {n}");
         string total = r.TotalIsLowerBound ? $"more than {r.Total}" : r.Total.ToString();
         await o.WriteLineAsync($"{total} articles ({r.TookMs:0.#} ms); searched: {string.Join(" ", r.Understood!.Clauses.Select(Describe))} [{r.Understood.Mode}]");
+        if (r.DidYouMean is { } better) await o.WriteLineAsync($"did you mean: {better}");
         int n0 = (r.Page - 1) * r.Size;
         foreach (var (h, k) in r.Hits.Select((h, k) => (h, k)))
         {

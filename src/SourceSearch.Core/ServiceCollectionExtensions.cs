@@ -33,6 +33,12 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton(_ =>
         {
+            var options = new Search.SuggestOptions();
+            configuration.GetSection("Suggest").Bind(options);
+            return options;
+        });
+        services.AddSingleton(_ =>
+        {
             var options = new AnswerOptions();
             configuration.GetSection("Answer").Bind(options);
             return options;

@@ -85,8 +85,22 @@ public sealed class SourceSearchServices(IServiceProvider services, IConfigurati
         }
     }
 
-    public Searcher CreateSearcher(SearchIndex index) =>
-        new(index, services.GetRequiredService<SearchOptions>(), services.GetRequiredService<OpenCcConverter>(), Translator);
+    public Searcher CreateSearcher(SearchIndex index)
+    {
+        var openCc = services.GetRequiredService<OpenCcConverter>();
+        var suggester = new Suggester(index, Analyzer, Pinyin, openCc, services.GetRequiredService<SuggestOptions>(), logger);
+        return new Searcher(index, services.GetRequiredService<SearchOptions>(), openCc, Translator, suggester);
+    }
+
+    private Pinyin? _pinyin;
+
+    /// <summary>Toneless pinyin from the translator's CC-CEDICT (null when it is not installed).</summary>
+    public Pinyin? Pinyin()
+    {
+        if (Volatile.Read(ref _pinyin) is { } made) return made;
+        if (Translator() is not { } translator) return null;
+        lock (_lock) return _pinyin ??= new Pinyin(translator.Cedict);
+    }
 
     public QuestionAnswerer CreateAnswerer(Searcher searcher) =>
         new(searcher, Analyzer, services.GetRequiredService<AnswerOptions>(), services.GetRequiredService<LlmAnswerer>());

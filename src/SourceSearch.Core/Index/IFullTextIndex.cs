@@ -40,6 +40,9 @@ public interface IFullTextIndex : IDisposable
     /// <summary>Sees the writer's latest commit (a process that is not the writer).</summary>
     void RefreshFromCommits();
 
+    /// <summary>The terms of the passages' text (words, grams, Latin words, numbers) that <paramref name="keep"/> takes, each with how many passages hold it.</summary>
+    List<(string Term, int Passages)> Terms(Func<string, bool> keep);
+
     /// <summary>The best <paramref name="limit"/> passages matching <paramref name="query"/>, best first.</summary>
     List<PassageMatch> Search(IndexQuery query, IndexFilters filters, FieldWeights weights, int limit);
 

@@ -629,6 +629,27 @@ public sealed partial class SearchIndex : IDisposable
         while (await r.ReadAsync(cancel)) yield return ReadArticle(r, 0);
     }
 
+    /// <summary>Every article's id and title (the titles suggestions complete).</summary>
+    public async Task<List<(string Id, string Title)>> TitlesAsync(CancellationToken cancel = default)
+    {
+        await using var c = await ConnectAsync(cancel);
+        await using var cmd = Command(c, null, "SELECT id, title FROM articles WHERE title <> '' ORDER BY doc");
+        await using var r = await cmd.ExecuteReaderAsync(cancel);
+        var titles = new List<(string, string)>();
+        while (await r.ReadAsync(cancel)) titles.Add((r.GetString(0), r.GetString(1)));
+        return titles;
+    }
+
+    /// <summary>The terms of the passages' text with the number of passages holding each, for those <paramref name="keep"/> takes.</summary>
+    public async Task<List<(string Term, int Passages)>> TermsAsync(Func<string, bool> keep, CancellationToken cancel = default)
+    {
+        await CatchUpAsync(cancel);
+        return FullText.Terms(keep);
+    }
+
+    /// <summary>The last store change the full-text index holds: it moves with every write.</summary>
+    public long AppliedSequence => Interlocked.Read(ref _appliedSequence);
+
     public async Task<long> CountAsync(CancellationToken cancel = default)
     {
         await using var c = await ConnectAsync(cancel);

@@ -47,6 +47,9 @@ public sealed record SearchResponse(
 {
     /// <summary>With a display script: each source facet's name as shown (the keys of <see cref="Sources"/> stay the values to filter by).</summary>
     public IReadOnlyDictionary<string, string>? SourceLabels { get; init; }
+
+    /// <summary>When nothing was found: a query like this one that the index's vocabulary holds (suzhou → 苏州, 苏洲 → 苏州).</summary>
+    public string? DidYouMean { get; init; }
 }
 
 public sealed class SearchOptions
@@ -77,9 +80,13 @@ public sealed class SearchOptions
 /// asks the full-text index for matching passages (BM25 over title, words and grams), keeps the best passage of
 /// each article, and makes snippets with highlights at offsets into the original text.
 /// </summary>
-public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcConverter? openCc = null, Func<EnglishTranslator?>? translator = null)
+public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcConverter? openCc = null, Func<EnglishTranslator?>? translator = null,
+    Suggester? suggester = null)
 {
     private Analyzer Analyzer => index.Analyzer;
+
+    /// <summary>Suggestions as you type and "did you mean" over the same index (null when not set up).</summary>
+    public Suggester? Suggester => suggester;
 
     /// <summary>
     /// An English query or question as Chinese terms (CC-CEDICT), or null when the text is not
@@ -89,6 +96,16 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         translator is not null && EnglishTranslator.LooksEnglish(text) && translator() is { } t ? t.Translate(text) : null;
 
     public async Task<SearchResponse> SearchAsync(SearchRequest request, CancellationToken cancel = default)
+    {
+        var response = await SearchCoreAsync(request, cancel);
+        // Nothing found: offer the query mended from the index's own vocabulary, when that would change it.
+        if (response is { Error: null, Total: 0 } && suggester is not null && !string.IsNullOrWhiteSpace(request.Query)
+            && await suggester.DidYouMeanAsync(request.Query, cancel) is { } better)
+            response = response with { DidYouMean = better };
+        return response;
+    }
+
+    private async Task<SearchResponse> SearchCoreAsync(SearchRequest request, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var notices = new List<string>();

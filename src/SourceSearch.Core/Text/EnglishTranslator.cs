@@ -39,6 +39,9 @@ public sealed record EnglishTranslatorSettings
 public sealed class EnglishTranslator
 {
     private readonly Cedict _cedict;
+
+    /// <summary>The dictionary it translates with (pinyin for suggestions comes from it too).</summary>
+    public Cedict Cedict => _cedict;
     private readonly GlossIndex _index;
     private readonly WordDictionary? _words;
     private readonly EnglishTranslatorSettings _settings;

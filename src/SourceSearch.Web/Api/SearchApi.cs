@@ -22,7 +22,16 @@ public sealed record FacetsDto(IReadOnlyDictionary<string, int> Sources, IReadOn
 public sealed record SearchResultDto(
     string Query, IReadOnlyList<HitDto> Hits, int Total, bool TotalIsLowerBound, int Page, int Size,
     [property: JsonPropertyName("took_ms")] double TookMs,
-    QueryUnderstanding? Understood, FacetsDto Facets, IReadOnlyList<string> Notices);
+    QueryUnderstanding? Understood, FacetsDto Facets, IReadOnlyList<string> Notices,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DidYouMean = null);
+
+/// <summary>A completion: its text, whether a term or a title (with the article's id), and for pinyin typed the term's readings.</summary>
+public sealed record SuggestionDto(string Text, string Kind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Pinyin,
+    bool Polyphonic);
+
+public sealed record SuggestResultDto(string Query, IReadOnlyList<SuggestionDto> Suggestions, [property: JsonPropertyName("took_ms")] double TookMs);
 
 public static class SearchApi
 {
@@ -33,6 +42,21 @@ public static class SearchApi
         var api = app.MapGroup("/api").WithTags("Search");
         api.MapGet("/search", SearchAsync)
             .WithSummary("Ranked articles for a query, each with its best passage and a snippet with highlights (offsets into the snippet and the article).");
+        api.MapGet("/suggest", SuggestAsync)
+            .WithSummary("Completions of what is being typed: frequent terms of the index (in either script; toneless pinyin such as suzh completes to 苏州, with the readings and whether the term is polyphonic) and titles that start with the query.");
+    }
+
+    internal static async Task<Results<Ok<SuggestResultDto>, ProblemHttpResult>> SuggestAsync(
+        Searcher searcher, WebOptions web, CancellationToken cancel, string? q = null, string? size = null, string? script = null)
+    {
+        if (searcher.Suggester is not { } suggester) return Problems.BadRequest("suggestions are not set up on this server");
+        if (q is null) return Problems.BadRequest("add ?q= with what has been typed so far");
+        if (q.Length > web.MaxQueryLength) return Problems.BadRequest($"the query is {q.Length} characters long; at most {web.MaxQueryLength} are allowed: shorten it");
+        if (!Problems.TryPositive(size, "size", suggester.Options.DefaultSize, suggester.Options.MaxSize, out int n, out var problem)) return problem!;
+        if (!TryScript(script, out var display, out problem)) return problem!;
+        var r = await suggester.SuggestAsync(q, n, display, cancel);
+        return TypedResults.Ok(new SuggestResultDto(r.Query,
+            r.Suggestions.Select(x => new SuggestionDto(x.Text, x.Kind, x.Id, x.Pinyin, x.Polyphonic)).ToList(), Math.Round(r.TookMs, 3)));
     }
 
     /// <summary>Parses ?script=: original (or nothing), zh-Hans, zh-Hant (zh-TW, zh-HK too).</summary>
@@ -70,7 +94,7 @@ public static class SearchApi
                 h.Source, h.Date, h.Author, h.Url, h.Script.ToString(), h.OtherVersions,
                 (h.TitleHighlights ?? []).Select(x => new TitleHighlightDto(x.SnippetStart, x.SnippetEnd)).ToList())).ToList(),
             r.Total, r.TotalIsLowerBound, r.Page, r.Size, Math.Round(r.TookMs, 3), r.Understood,
-            new FacetsDto(r.Sources, r.Years, r.SourceLabels), r.Notices));
+            new FacetsDto(r.Sources, r.Years, r.SourceLabels), r.Notices, r.DidYouMean));
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -17,6 +17,7 @@ const texts = {
     needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
     backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
     fileMeta: "上传文件时，标题、来源、日期和作者取自文件本身；要自己填写，请先清除所选文件。",
+    didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", reading: "拼音",
   },
   en: {
     brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", datePlaceholder: "YYYY[-MM[-DD]]", script: "Script",
@@ -33,6 +34,7 @@ const texts = {
     needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
     backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
     fileMeta: "With a file, the title, source, date and author come from the file itself; to type them, clear the chosen file first.",
+    didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", reading: "pinyin",
   },
 };
 
@@ -128,6 +130,7 @@ async function runSearch() {
   if (serial !== searchSerial) return;
   status.textContent = data.total === 0 ? t("none") : t("results")(data.total, data.totalIsLowerBound, Math.round(data.took_ms));
   for (const n of data.notices) notices.append(el("li", { text: n }));
+  if (data.didYouMean) notices.append(didYouMean(data.didYouMean));
   if (data.total === 0) notices.append(noneHelp(q, params));
   renderFacets(data.facets, params);
   for (const hit of data.hits) results.append(renderHit(hit));
@@ -418,6 +421,117 @@ function noneHelp(q, params) {
   return li;
 }
 
+// A query mended from the index's vocabulary (pinyin, a near-miss character), as a link that searches it.
+function didYouMean(better) {
+  const a = el("a", { href: "#", text: better });
+  a.addEventListener("click", (e) => { e.preventDefault(); search(better); });
+  return el("li", { class: "did-you-mean" }, t("didYouMean"), a);
+}
+
+// Searches for `q` as the search box would (the filters and sort in the URL stay).
+function search(q) {
+  $("q").value = q;
+  $("search-form").requestSubmit();
+}
+
+// ---- suggestions as you type ----
+
+// Debounced: a request goes out once typing pauses, and each aborts the one before, so an older answer never
+// replaces a newer one. Arrow keys move through the list, Enter takes the active one, Escape closes it.
+let suggestTimer = 0, suggestAbort = null, suggestItems = [], suggestActive = -1;
+const SUGGEST_DELAY_MS = 120;
+
+function closeSuggestions() {
+  suggestAbort?.abort();
+  clearTimeout(suggestTimer);
+  suggestItems = []; suggestActive = -1;
+  $("suggestions").hidden = true;
+  $("suggestions").replaceChildren();
+  $("q").setAttribute("aria-expanded", "false");
+  $("q").removeAttribute("aria-activedescendant");
+}
+
+function scheduleSuggestions() {
+  clearTimeout(suggestTimer);
+  const q = $("q").value;
+  if (!q.trim()) { closeSuggestions(); return; }
+  suggestTimer = setTimeout(() => fetchSuggestions(q), SUGGEST_DELAY_MS);
+}
+
+async function fetchSuggestions(q) {
+  suggestAbort?.abort();
+  const abort = suggestAbort = new AbortController();
+  const api = new URLSearchParams({ q });
+  const script = currentScript();
+  if (script !== "original") api.set("script", script);
+  let data;
+  try {
+    const response = await fetch(`/api/suggest?${api}`, { signal: abort.signal });
+    if (!response.ok) return;
+    data = await response.json();
+  } catch { return; }
+  if (abort !== suggestAbort || $("q").value !== q || document.activeElement !== $("q")) return;
+  renderSuggestions(data.suggestions);
+}
+
+function renderSuggestions(items) {
+  const list = $("suggestions");
+  suggestItems = items; suggestActive = -1;
+  list.replaceChildren();
+  $("q").removeAttribute("aria-activedescendant");
+  if (!items.length) { list.hidden = true; $("q").setAttribute("aria-expanded", "false"); return; }
+  items.forEach((s, i) => {
+    const li = el("li", { id: `suggestion-${i}`, role: "option", "aria-selected": "false", "data-kind": s.kind }, el("span", { class: "text", text: s.text }));
+    if (s.kind === "title") li.append(el("span", { class: "kind", text: t("titleKind") }));
+    if (s.pinyin?.length) {
+      // A polyphonic term shows all its readings and says so: the typed letters matched one of them.
+      const reading = el("span", { class: "reading" + (s.polyphonic ? " polyphonic" : ""), text: s.pinyin.join(" / ") });
+      reading.title = s.polyphonic ? t("polyphonic") : t("reading");
+      li.append(reading);
+    }
+    // mousedown, not click: the input's blur would close the list first.
+    li.addEventListener("mousedown", (e) => { e.preventDefault(); chooseSuggestion(i); });
+    list.append(li);
+  });
+  list.hidden = false;
+  $("q").setAttribute("aria-expanded", "true");
+}
+
+function moveSuggestion(step) {
+  if (!suggestItems.length) return;
+  const items = $("suggestions").children;
+  items[suggestActive]?.classList.remove("active");
+  items[suggestActive]?.setAttribute("aria-selected", "false");
+  const n = suggestItems.length;
+  suggestActive = suggestActive < 0 ? (step > 0 ? 0 : n - 1) : (suggestActive + step + n) % n;
+  items[suggestActive].classList.add("active");
+  items[suggestActive].setAttribute("aria-selected", "true");
+  $("q").setAttribute("aria-activedescendant", items[suggestActive].id);
+}
+
+// A term goes into the box and is searched; a title opens its article.
+function chooseSuggestion(i) {
+  const s = suggestItems[i];
+  closeSuggestions();
+  if (!s) return;
+  if (s.kind === "title" && s.id) { history.pushState(null, "", articleLink(s.id)); route(); return; }
+  search(s.text);
+}
+
+function suggestKeys(e) {
+  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    if (!suggestItems.length) return;
+    e.preventDefault();
+    moveSuggestion(e.key === "ArrowDown" ? 1 : -1);
+  } else if (e.key === "Enter" && suggestActive >= 0) {
+    e.preventDefault();
+    chooseSuggestion(suggestActive);
+  } else if (e.key === "Escape" && !$("suggestions").hidden) {
+    e.preventDefault();
+    closeSuggestions();
+  }
+}
+
 // ---- wiring ----
 
 function setFilters(change) {
@@ -441,6 +555,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("script").value = currentScript();
   $("search-form").addEventListener("submit", (e) => {
     e.preventDefault();
+    closeSuggestions();
     const params = new URLSearchParams({ q: $("q").value });
     const script = currentScript();
     if (script !== "original") params.set("script", script);
@@ -451,6 +566,9 @@ document.addEventListener("DOMContentLoaded", () => {
     history.pushState(null, "", `/?${params}`);
     runSearch();
   });
+  $("q").addEventListener("input", scheduleSuggestions);
+  $("q").addEventListener("keydown", suggestKeys);
+  $("q").addEventListener("blur", () => setTimeout(closeSuggestions, 0));
   $("ask-form").addEventListener("submit", (e) => { e.preventDefault(); if ($("question").value.trim()) ask($("question").value); });
   $("add-form").addEventListener("submit", (e) => { e.preventDefault(); addArticle(e.target); });
   $("add-form").elements.file.addEventListener("change", () => fileChosen($("add-form")));

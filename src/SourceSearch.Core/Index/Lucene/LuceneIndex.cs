@@ -312,6 +312,29 @@ public sealed class LuceneIndex : IFullTextIndex
         }
     }
 
+    public List<(string Term, int Passages)> Terms(Func<string, bool> keep)
+    {
+        var result = new List<(string, int)>();
+        RefreshIfUnseen();
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var terms = MultiFields.GetTerms(searcher.IndexReader, BodyField);
+            if (terms is null) return result;
+            var e = terms.GetEnumerator();
+            while (e.MoveNext())
+            {
+                string term = e.Term.Utf8ToString();
+                if (keep(term)) result.Add((term, e.DocFreq));
+            }
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+        return result;
+    }
+
     public Dictionary<long, int> PassageCounts()
     {
         var counts = new Dictionary<long, int>();
