@@ -255,6 +255,62 @@ public sealed class ApiTests(WebServer server) : IClassFixture<WebServer>
         var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/api/search", paths);
         Assert.Contains("/api/ask", paths);
+        Assert.Contains("/api/suggest", paths);
+    }
+
+    [Fact]
+    public async Task Suggest_completes_Chinese_and_pinyin_in_the_asked_script_and_titles_with_their_ids()
+    {
+        var hanzi = await GetJsonAsync("/api/suggest?q=" + Enc("苏"));
+        var texts = hanzi.GetProperty("suggestions").EnumerateArray().Select(s => s.GetProperty("text").GetString()).ToList();
+        Assert.Contains("苏州", texts);
+        Assert.True(hanzi.GetProperty("took_ms").GetDouble() >= 0);
+
+        var pinyin = await GetJsonAsync("/api/suggest?q=suzh&script=zh-Hant");
+        var suzhou = pinyin.GetProperty("suggestions").EnumerateArray().Single(s => s.GetProperty("text").GetString() == "蘇州");
+        Assert.Equal("term", suzhou.GetProperty("kind").GetString());
+        Assert.Equal("suzhou", suzhou.GetProperty("pinyin")[0].GetString());
+        Assert.False(suzhou.GetProperty("polyphonic").GetBoolean());
+
+        // A title that starts with the query, in either script, with the article to open.
+        var titles = await GetJsonAsync("/api/suggest?q=" + Enc("蘇州與"));
+        var title = titles.GetProperty("suggestions").EnumerateArray().First(s => s.GetProperty("kind").GetString() == "title");
+        Assert.StartsWith("蘇州與思必馳", title.GetProperty("text").GetString());
+        Assert.Equal("000_a64fa134920c1ffb", title.GetProperty("id").GetString());
+
+        // Nothing typed yet: nothing to suggest, and no error.
+        Assert.Equal(0, (await GetJsonAsync("/api/suggest?q=")).GetProperty("suggestions").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("/api/suggest", "?q=")]
+    [InlineData("/api/suggest?q=su&size=0", "'size'")]
+    [InlineData("/api/suggest?q=su&size=abc", "'size'")]
+    [InlineData("/api/suggest?q=su&size=1000", "'size'")]
+    [InlineData("/api/suggest?q=su&script=klingon", "unknown script")]
+    public async Task Suggest_refuses_bad_input_with_a_problem_that_says_what_to_send(string url, string says)
+    {
+        var response = await Client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains(says, problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Suggest_refuses_a_query_longer_than_the_limit()
+    {
+        var response = await Client.GetAsync("/api/suggest?q=" + new string('苏', 3000));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_search_that_finds_nothing_offers_what_the_index_holds()
+    {
+        var none = await GetJsonAsync("/api/search?q=" + Enc("苏洲"));
+        Assert.Equal(0, none.GetProperty("total").GetInt32());
+        Assert.Equal("苏州", none.GetProperty("didYouMean").GetString());
+        var found = await GetJsonAsync("/api/search?q=" + Enc("苏州"));
+        Assert.False(found.TryGetProperty("didYouMean", out _));
     }
 
     [Fact]

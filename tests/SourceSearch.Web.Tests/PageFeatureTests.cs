@@ -368,4 +368,68 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         Assert.Contains(author, articleMeta);
         Assert.DoesNotContain(storedSource, articleMeta);
     }
+
+    [Theory]
+    [InlineData("zh-CN", "标题")]
+    [InlineData("en-US", "title")]
+    public async Task Suggestions_as_you_type_are_debounced_keyboard_navigable_and_take_pinyin(string locale, string titleLabel)
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        var asked = new List<string>();
+        page.Request += (_, r) => { if (r.Url.Contains("/api/suggest")) asked.Add(r.Url); };
+        await page.GotoAsync(Url("/"));
+        // Typed quickly, one request for what was typed when the typing paused, not one a key.
+        await page.Locator("#q").PressSequentiallyAsync("suzh", new() { Delay = 10 });
+        await page.WaitForSelectorAsync("#suggestions li");
+        Assert.Single(asked);
+        Assert.Contains("q=suzh", asked[0]);
+        Assert.Equal("true", await page.GetAttributeAsync("#q", "aria-expanded"));
+        var first = page.Locator("#suggestions li").First;
+        Assert.Equal("苏州", await first.Locator(".text").TextContentAsync());
+        Assert.Equal("suzhou", await first.Locator(".reading").TextContentAsync());
+
+        // Down, down, up: the first is active again; Enter searches it.
+        await page.PressAsync("#q", "ArrowDown");
+        await page.PressAsync("#q", "ArrowDown");
+        await page.PressAsync("#q", "ArrowUp");
+        Assert.Equal("suggestion-0", await page.GetAttributeAsync("#q", "aria-activedescendant"));
+        Assert.Equal("true", await first.GetAttributeAsync("aria-selected"));
+        await page.PressAsync("#q", "Enter");
+        await page.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('q') === '苏州'");
+        await page.WaitForSelectorAsync(".hit");
+        Assert.True(await page.Locator("#suggestions").IsHiddenAsync());
+
+        // Escape closes the list and leaves what was typed.
+        await page.FillAsync("#q", "");
+        await page.Locator("#q").PressSequentiallyAsync("蘇州與");
+        await page.WaitForSelectorAsync("#suggestions li[data-kind='title']");
+        Assert.Equal(titleLabel, await page.Locator("#suggestions li[data-kind='title'] .kind").First.TextContentAsync());
+        await page.PressAsync("#q", "Escape");
+        Assert.True(await page.Locator("#suggestions").IsHiddenAsync());
+        Assert.Equal("蘇州與", await page.InputValueAsync("#q"));
+
+        // A title opens its article.
+        await page.Locator("#q").PressSequentiallyAsync("思");
+        await page.WaitForSelectorAsync("#suggestions li[data-kind='title']");
+        await page.Locator("#suggestions li[data-kind='title']").First.ClickAsync();
+        await page.WaitForFunctionAsync("() => location.pathname.startsWith('/articles/')");
+        await page.WaitForFunctionAsync("() => document.getElementById('article-title').textContent.startsWith('蘇州與思必馳')");
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "你是不是要找：")]
+    [InlineData("en-US", "Did you mean: ")]
+    public async Task Nothing_found_offers_the_query_mended_from_the_index_and_one_click_searches_it(string locale, string label)
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("苏洲")));
+        await page.WaitForSelectorAsync("#notices .did-you-mean a");
+        Assert.Equal(label + "苏州", await page.TextContentAsync("#notices .did-you-mean"));
+        await page.ClickAsync("#notices .did-you-mean a");
+        await page.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('q') === '苏州'");
+        await page.WaitForSelectorAsync(".hit");
+        Assert.Equal(0, await page.Locator("#notices .did-you-mean").CountAsync());
+    }
 }
