@@ -82,10 +82,11 @@ internal static class BenchCommand
             }
             return ExitCodes.Success;
         });
-        var bench = new Command("bench", "Benchmarks: analysis (the analysis chain), index (bulk indexing), queries (latency, one client), web (GET /api/search, 8 clients), startup (first search after start), load (writes while searching); see README: Performance.");
+        var bench = new Command("bench", "Benchmarks: analysis (the analysis chain), index (bulk indexing), queries (latency, one client), suggest (suggestions as you type), web (GET /api/search, 8 clients), startup (first search after start), load (writes while searching); see README: Performance.");
         bench.Subcommands.Add(analysis);
         bench.Subcommands.Add(IndexBench(io));
         bench.Subcommands.Add(QueryBench(io));
+        bench.Subcommands.Add(SuggestBench(io));
         bench.Subcommands.Add(LoadBenchmark.Create(io));
         bench.Subcommands.Add(WebBench.Web(io));
         bench.Subcommands.Add(WebBench.Startup(io));
@@ -259,6 +260,80 @@ internal static class BenchCommand
                 // Where the time goes: SQLite statements per stage (FTS5 match and BM25 ranking, article rows, texts); the rest is analysis, snippets and ranking in .NET.
                 profile = SourceSearch.Index.QueryProfile.Snapshot().ToDictionary(p => p.Key.ToString().ToLowerInvariant(),
                     p => new { ms = Math.Round(p.Value.Ms, 1), statements = p.Value.Calls, shareOfTotal = Math.Round(p.Value.Ms / 1000 / total, 3) }),
+            };
+            await io.Out.WriteLineAsync(JsonSerializer.Serialize(result, parsed.GetValue(json) ? CliApp.Json : new JsonSerializerOptions(CliApp.Json) { WriteIndented = true }));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command SuggestBench(CliIo io)
+    {
+        var queries = new Option<string>("--queries") { Description = "Queries as JSONL ({\"q\"} a line; default ../shared/bench/scale-queries.jsonl): what is typed is their prefixes.", DefaultValueFactory = _ => "../shared/bench/scale-queries.jsonl" };
+        var maxQueries = new Option<int>("--max-queries") { Description = "Use at most this many queries (default: all).", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object." };
+        var command = new Command("suggest",
+            "Suggestions as you type against an index (--index DIR, default the one `bench index` made): the time to build the vocabulary, then each query's first word typed a character at a time (1 to 4 characters) and, for Chinese, its toneless pinyin typed a letter at a time (2 to 8 letters), through the call GET /api/suggest makes: server time mean, p50, p95, p99.")
+        { queries, maxQueries, json };
+        command.SetAction(async (parsed, cancel) =>
+        {
+            string path = parsed.GetValue(queries)!;
+            if (!File.Exists(path))
+            {
+                await io.Error.WriteLineAsync($"sourcesearch: queries file {path} does not exist (pass --queries FILE)");
+                return ExitCodes.UsageOrUnusable;
+            }
+            var list = new List<string>();
+            foreach (var line in await File.ReadAllLinesAsync(path, cancel))
+            {
+                if (line.Trim().Length == 0) continue;
+                using var doc = JsonDocument.Parse(line);
+                list.Add(doc.RootElement.GetProperty("q").GetString() ?? "");
+            }
+            if (parsed.GetValue(maxQueries) is > 0 and var max) list = list.Take(max).ToList();
+            using var services = io.Services(parsed);
+            string dir = services.Get<Microsoft.Extensions.Configuration.IConfiguration>()["Index"] is { Length: > 0 } given
+                ? given : Path.Combine(Path.GetTempPath(), "sourcesearch-bench-index");
+            using var index = await SourceSearch.Index.SearchIndex.OpenAsync(dir, services.Analyzer, create: false, cancel: cancel);
+            var suggester = IndexAccess.Searcher(services, index).Suggester!;
+            var build = Stopwatch.StartNew();
+            var vocabulary = await suggester.VocabularyAsync(cancel);
+            double buildSeconds = build.Elapsed.TotalSeconds;
+            var pinyin = services.App.Pinyin();
+
+            // What a person types on the way to each query: its first word a character at a time, and its pinyin a letter at a time.
+            var typed = new List<(string Text, string Kind)>();
+            foreach (string q in list)
+            {
+                string word = q.Trim().Split(' ', '\u3000')[0];
+                var chars = word.EnumerateRunes().Select(r => r.ToString()).ToList();
+                for (int n = 1; n <= Math.Min(4, chars.Count); n++) typed.Add((string.Concat(chars.Take(n)), "hanzi"));
+                string folded = services.Analyzer.FoldToString(string.Concat(chars.Take(3)));
+                if (pinyin?.Readings(folded) is { Count: > 0 } readings)
+                    for (int n = 2; n <= Math.Min(8, readings[0].Length); n++) typed.Add((readings[0][..n], "pinyin"));
+            }
+            foreach (var (text, _) in typed.Take(500)) await suggester.SuggestAsync(text, suggester.Options.DefaultSize, null, cancel); // warm-up
+            var times = new List<(string Kind, double Ms)>();
+            int empty = 0;
+            foreach (var (text, kind) in typed)
+            {
+                var r = await suggester.SuggestAsync(text, suggester.Options.DefaultSize, null, cancel);
+                times.Add((kind, r.TookMs));
+                if (r.Suggestions.Count == 0) empty++;
+            }
+            object Stats(IEnumerable<double> ms)
+            {
+                var sorted = ms.Order().ToArray();
+                double P(double p) => Percentile.Of(sorted, p, 3);
+                return new { count = sorted.Length, meanMs = Math.Round(sorted.DefaultIfEmpty().Average(), 3), p50Ms = P(0.50), p95Ms = P(0.95), p99Ms = P(0.99) };
+            }
+            var result = new
+            {
+                vocabulary = new { terms = vocabulary.TermCount, buildSeconds = Math.Round(buildSeconds, 2) },
+                requests = times.Count,
+                withoutSuggestions = empty,
+                all = Stats(times.Select(t => t.Ms)),
+                byKind = times.GroupBy(t => t.Kind).ToDictionary(g => g.Key, g => Stats(g.Select(t => t.Ms))),
             };
             await io.Out.WriteLineAsync(JsonSerializer.Serialize(result, parsed.GetValue(json) ? CliApp.Json : new JsonSerializerOptions(CliApp.Json) { WriteIndented = true }));
             return ExitCodes.Success;

@@ -1,3 +1,4 @@
+using SourceSearch.Search;
 using SourceSearch.Web.Api;
 
 namespace SourceSearch.Web;
@@ -60,6 +61,10 @@ public static class SourceSearchApp
         app.MapPage();
 
         await app.Services.GetRequiredService<IndexHost>().OpenAsync(cancel);
+        // The suggestion vocabulary is built soon after start (seconds on a large index), so the first keystroke need
+        // not wait for it; a little later than the start, so it does not slow the first searches.
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Delay(TimeSpan.FromSeconds(2), app.Lifetime.ApplicationStopping)
+            .ContinueWith(t => { if (!t.IsCanceled) app.Services.GetRequiredService<Searcher>().Suggester?.Warm(); }, TaskScheduler.Default));
         return app;
     }
 }

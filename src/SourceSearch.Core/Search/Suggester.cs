@@ -44,6 +44,9 @@ public sealed class Suggester(SearchIndex index, Analyzer analyzer, Func<Pinyin?
 
     public SuggestOptions Options => options;
 
+    /// <summary>Starts building the vocabulary (a server does at start, so the first keystroke need not wait for it).</summary>
+    public void Warm() => _ = VocabularyAsync();
+
     /// <summary>The vocabulary to answer from: built now on first use; afterwards the last built, with a rebuild started when the index moved on.</summary>
     public async Task<SuggestionVocabulary> VocabularyAsync(CancellationToken cancel = default)
     {
@@ -52,14 +55,16 @@ public sealed class Suggester(SearchIndex index, Analyzer analyzer, Func<Pinyin?
         {
             if (_next is { IsCompletedSuccessfully: true }) { _current = _next; _next = null; }
             else if (_next is { IsCompleted: true }) _next = null; // a failed rebuild: the old one stays, the next change retries
+            if (_current is { IsFaulted: true } or { IsCanceled: true }) _current = null; // a failed first build is retried
             _current ??= Task.Run(() => BuildAsync(CancellationToken.None));
             current = _current;
         }
         var vocabulary = await current.WaitAsync(cancel);
         lock (_lock)
         {
+            // Rebuilt at most every RefreshSeconds, and never more than a tenth of the time: on a large index a build takes seconds.
             if (_next is null && vocabulary.Sequence != index.AppliedSequence
-                && (DateTime.UtcNow - vocabulary.BuiltAt).TotalSeconds >= options.RefreshSeconds)
+                && (DateTime.UtcNow - vocabulary.BuiltAt).TotalSeconds >= Math.Max(options.RefreshSeconds, 10 * vocabulary.BuildSeconds))
                 _next = Task.Run(() => BuildAsync(CancellationToken.None));
         }
         return vocabulary;
@@ -76,6 +81,7 @@ public sealed class Suggester(SearchIndex index, Analyzer analyzer, Func<Pinyin?
         try { reader = pinyin(); }
         catch (Exception e) when (e is DictionaryUnavailableException or IOException) { logger?.LogWarning("suggestions without pinyin: {Reason}", e.Message); }
         var vocabulary = SuggestionVocabulary.Build(terms, titles, analyzer, reader, options.MaxTerms, sequence);
+        vocabulary.BuildSeconds = clock.Elapsed.TotalSeconds;
         logger?.LogInformation("suggestion vocabulary: {Terms} terms, {Titles} titles, built in {Ms} ms",
             vocabulary.TermCount, titles.Count, (int)clock.ElapsedMilliseconds);
         return vocabulary;
@@ -119,6 +125,7 @@ public sealed class SuggestionVocabulary
 
     public long Sequence { get; }
     public DateTime BuiltAt { get; } = DateTime.UtcNow;
+    public double BuildSeconds { get; internal set; }
     public int TermCount => _terms.Length;
 
     private SuggestionVocabulary(Analyzer analyzer, string[] terms, int[] passages, (string, int)[] pinyin,
