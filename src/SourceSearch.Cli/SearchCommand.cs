@@ -130,7 +130,7 @@ internal static class SearchCommand
 
     private static async Task WriteHumanAsync(TextWriter o, SearchResponse r)
     {
-        foreach (var n in r.Notices) await o.WriteLineAsync($"note: {n}");
+        foreach (var n in r.Notices) await o.WriteLineAsync($"note: {n.Text}");
         string total = r.TotalIsLowerBound ? $"more than {r.Total}" : r.Total.ToString();
         await o.WriteLineAsync($"{total} articles ({r.TookMs:0.#} ms); searched: {string.Join(" ", r.Understood!.Clauses.Select(Describe))} [{r.Understood.Mode}]");
         if (r.DidYouMean is { } better) await o.WriteLineAsync($"did you mean: {better}");

@@ -97,6 +97,8 @@ public static class ApplicationServices
                 >= 500 => "the server failed on this request; it has been logged",
                 _ => c.ProblemDetails.Title,
             };
+            // Every problem has a code and a Chinese text for the page (those made with their own keep them).
+            Api.Problems.Localize(c.ProblemDetails);
         });
         builder.Services.AddOpenApi();
         var proxies = web.TrustedProxyAddresses();
@@ -137,6 +139,11 @@ public static class ApplicationServices
                         Title = "Too many questions",
                         Detail = $"at most {web.AskPermitLimit} questions every {web.AskWindowSeconds} seconds from one address: ask again in {seconds} s " +
                                  "(settings Web:AskPermitLimit, Web:AskWindowSeconds)",
+                        Extensions =
+                        {
+                            ["code"] = "too-many-questions",
+                            ["zh"] = $"同一地址每 {web.AskWindowSeconds} 秒最多提问 {web.AskPermitLimit} 次：请 {seconds} 秒后再问",
+                        },
                     },
                 });
             };

@@ -248,6 +248,36 @@ public sealed class ApiTests(WebServer server) : IClassFixture<WebServer>
         Assert.Equal((int)response.StatusCode, problem.GetProperty("status").GetInt32());
     }
 
+    [Theory]
+    [InlineData("GET", "/api/search?q=", "query-empty")]
+    [InlineData("GET", "/api/search?q=x&sort=up", "unknown-sort")]
+    [InlineData("GET", "/api/search?q=x&page=0", "not-a-count")]
+    [InlineData("GET", "/api/articles/no%2Fsuch", "no-such-article")]
+    [InlineData("GET", "/api/nothing/here", "not-found")]
+    [InlineData("DELETE", "/api/search", "method-not-allowed")]
+    [InlineData("POST", "/api/ask", "not-json")]
+    public async Task Every_problem_has_a_code_and_a_Chinese_text(string method, string url, string code)
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+        Assert.False(response.IsSuccessStatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        string zh = problem.GetProperty("zh").GetString()!;
+        Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", zh);
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task Search_notices_have_a_code_and_both_languages()
+    {
+        var r = await GetJsonAsync("/api/search?q=" + Enc("苏州 OR") + "&from=13x");
+        var notices = r.GetProperty("notices").EnumerateArray().ToList();
+        Assert.Contains(notices, n => n.GetProperty("code").GetString() == "or-without-right");
+        var date = Assert.Single(notices, n => n.GetProperty("code").GetString() == "filter-not-a-date");
+        Assert.Contains("is not a date", date.GetProperty("text").GetString());
+        Assert.Contains("不是日期", date.GetProperty("zh").GetString());
+    }
+
     [Fact]
     public async Task OpenApi_document_lists_the_api()
     {

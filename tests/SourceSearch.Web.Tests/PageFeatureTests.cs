@@ -432,4 +432,20 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         await page.WaitForSelectorAsync(".hit");
         Assert.Equal(0, await page.Locator("#notices .did-you-mean").CountAsync());
     }
+
+    [Theory]
+    [InlineData("zh-CN", "from=1x 不是日期", "没有编号为“no/such”的文章")]
+    [InlineData("en-US", "from=1x is not a date", "there is no article with id 'no/such'")]
+    public async Task Messages_from_the_server_come_in_the_interface_language(string locale, string notice, string missing)
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("苏州") + "&from=1x"));
+        await page.WaitForSelectorAsync("#notices li[data-code='filter-not-a-date']");
+        Assert.StartsWith(notice, await page.TextContentAsync("#notices li[data-code='filter-not-a-date']"));
+        // A problem (here: an article that is not there) too.
+        await page.GotoAsync(Url("/articles/" + Uri.EscapeDataString("no/such")));
+        await page.WaitForFunctionAsync("() => document.getElementById('article-text').textContent.length > 5 && !document.getElementById('article-text').textContent.endsWith('…')");
+        Assert.Contains(missing, await page.TextContentAsync("#article-text"));
+    }
 }

@@ -10,7 +10,7 @@ public sealed record QueryClause(string Text, bool IsPhrase, ClauseField Field, 
 public sealed record ParsedQuery(
     IReadOnlyList<IReadOnlyList<QueryClause>> Groups,
     string? Source, string? Author, string? From, string? To,
-    IReadOnlyList<string> Notices)
+    IReadOnlyList<Notice> Notices)
 {
     public bool HasOperators => Groups.Any(g => g.Count > 1 || g.Any(c => c.IsPhrase || c.Negated || c.Field != ClauseField.Any));
 }
@@ -26,7 +26,7 @@ public static class QueryParser
 
     public static ParsedQuery Parse(string query)
     {
-        var notices = new List<string>();
+        var notices = new List<Notice>();
         var groups = new List<List<QueryClause>>();
         string? source = null, author = null, from = null, to = null;
         bool pendingOr = false;
@@ -41,7 +41,7 @@ public static class QueryParser
             // OR (or |) joins the next clause to the previous group.
             if (q[i] == '|' || (string.CompareOrdinal(q, i, "OR", 0, 2) == 0 && (i + 2 >= q.Length || IsSpace(q[i + 2]))))
             {
-                if (groups.Count == 0) notices.Add("'OR' needs something before it; ignored");
+                if (groups.Count == 0) notices.Add(Notice.OrWithoutLeft());
                 else pendingOr = true;
                 i += q[i] == '|' ? 1 : 2;
                 continue;
@@ -70,7 +70,7 @@ public static class QueryParser
                 int end = close == '\0' ? q.IndexOfAny(['"', '“', '”'], i + 1) : q.IndexOf(close, i + 1);
                 if (end < 0)
                 {
-                    notices.Add("a quotation mark is not closed; the rest is searched as words");
+                    notices.Add(Notice.QuoteNotClosed());
                     text = q[(i + 1)..];
                     i = q.Length;
                 }
@@ -89,7 +89,7 @@ public static class QueryParser
             }
             if (text.Trim().Length == 0)
             {
-                if (negated || field is not null) notices.Add($"'{(negated ? "-" : "")}{field}{(field is null ? "" : ":")}' has nothing after it; ignored");
+                if (negated || field is not null) notices.Add(Notice.OperatorWithoutTerm($"{(negated ? "-" : "")}{field}{(field is null ? "" : ":")}"));
                 continue;
             }
 
@@ -105,14 +105,14 @@ public static class QueryParser
             else groups.Add([clause]);
             pendingOr = false;
         }
-        if (pendingOr) notices.Add("'OR' needs something after it; ignored");
+        if (pendingOr) notices.Add(Notice.OrWithoutRight());
         return new ParsedQuery(groups, source, author, from, to, notices);
     }
 
-    private static string? ReadDate(string text, List<string> notices, string name)
+    private static string? ReadDate(string text, List<Notice> notices, string name)
     {
         var (key, _) = Index.DateKeys.Parse(text);
-        if (key is null) notices.Add($"{name}:{text} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); ignored");
+        if (key is null) notices.Add(Notice.FieldNotADate(name, text));
         return key;
     }
 

@@ -43,7 +43,7 @@ public sealed record ClauseUnderstanding(string Text, IReadOnlyList<string> Term
 public sealed record SearchResponse(
     string Query, IReadOnlyList<SearchHit> Hits, int Total, bool TotalIsLowerBound, int Page, int Size,
     QueryUnderstanding? Understood, IReadOnlyDictionary<string, int> Sources, IReadOnlyDictionary<int, int> Years,
-    double TookMs, IReadOnlyList<string> Notices, string? Error = null)
+    double TookMs, IReadOnlyList<Notice> Notices, string? Error = null)
 {
     /// <summary>With a display script: each source facet's name as shown (the keys of <see cref="Sources"/> stay the values to filter by).</summary>
     public IReadOnlyDictionary<string, string>? SourceLabels { get; init; }
@@ -108,7 +108,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     private async Task<SearchResponse> SearchCoreAsync(SearchRequest request, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        var notices = new List<string>();
+        var notices = new List<Notice>();
         int size = Math.Clamp(request.Size, 1, options.MaxPageSize);
         int page = Math.Max(1, request.Page);
         SearchResponse Fail(string error) =>
@@ -123,7 +123,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var translation = request.Translate ? TranslateIfEnglish(query) : null;
         if (translation is { Terms.Count: > 0 })
         {
-            notices.Add("English query: searched its Chinese translations");
+            notices.Add(Notice.EnglishQuery());
             request = request with { Mode = MatchMode.Any };
             query = string.Join(' ', translation.Terms);
         }
@@ -141,7 +141,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
         foreach (var (name, value) in new[] { ("from", request.From), ("to", request.To) })
             if (!string.IsNullOrWhiteSpace(value) && Normalize(value) is null)
-                notices.Add($"{name}={value} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); ignored");
+                notices.Add(Notice.FilterNotADate(name, value));
         var filters = new IndexFilters(request.Source ?? parsed.Source, request.Author ?? parsed.Author,
             Normalize(request.From) ?? parsed.From, Normalize(request.To) ?? parsed.To);
         var weights = new FieldWeights(options.TitleWeight, options.BodyWeight, options.VocabularyWeight);
@@ -172,7 +172,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 rest = (await Match(compiled.Any)).Where(c => !first.Contains(c.Doc)).ToList();
             }
             mode = rest.Count == 0 ? "all" : candidates.Count == 0 ? "any" : "all-then-any";
-            if (candidates.Count == 0 && rest.Count > 0) notices.Add("no article has every term; showing articles with some of them");
+            if (candidates.Count == 0 && rest.Count > 0) notices.Add(Notice.SomeTermsOnly());
         }
         else
         {
@@ -190,7 +190,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
                 : Compile(new ParsedQuery([[new QueryClause(query, false, ClauseField.Any, false)]], null, null, null, null, [])).Any;
             rest = loose is null ? [] : await Match(loose);
             relaxed = rest.Count > 0;
-            if (relaxed) notices.Add("nothing has the quoted phrase (or required terms) as written; showing articles with its words and the others");
+            if (relaxed) notices.Add(Notice.PhraseRelaxed());
         }
         bool lowerBound = candidates.Count + rest.Count >= options.CandidateLimit || someOnlySkipped;
 

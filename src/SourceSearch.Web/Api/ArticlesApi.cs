@@ -68,7 +68,7 @@ public static class ArticlesApi
         if (id.Length == 0) return Problems.BadRequest("give an article id: /api/articles/{id} (percent-encoded)");
         if (!SearchApi.TryScript(script, out var display, out var problem)) return problem!;
         var stored = await host.Index.GetAsync(id, cancel);
-        if (stored is null) return Problems.NotFound($"there is no article with id '{id}'");
+        if (stored is null) return NoSuchArticle(id);
         var a = stored.Article;
         var passages = stored.Passages.Select((p, i) => new PassageDto(i + 1, p.Start, p.End)).ToList();
 
@@ -76,7 +76,8 @@ public static class ArticlesApi
         if (start is not null || end is not null)
         {
             if (!int.TryParse(start, out int s) || !int.TryParse(end, out int e) || s < 0 || e < s || e > a.Text.Length)
-                return Problems.BadRequest($"start and end must be offsets with 0 ≤ start ≤ end ≤ {a.Text.Length} (the text's length in UTF-16 code units)");
+                return Problems.BadRequest("bad-offsets", $"start and end must be offsets with 0 ≤ start ≤ end ≤ {a.Text.Length} (the text's length in UTF-16 code units)",
+                    $"start 和 end 必须是 0 ≤ start ≤ end ≤ {a.Text.Length} 的位置（正文长度，按 UTF-16 码元计）");
             mark = new PassageDto(0, s, e);
         }
         DisplayDto? shown = null;
@@ -121,7 +122,8 @@ public static class ArticlesApi
         string id = string.IsNullOrWhiteSpace(body!.Id) ? DeriveId(body) : body.Id;
         if (SearchIndex.Problem(ToArticle(id, body)) is { } refused) return Problems.BadRequest(refused);
         if (await host.Index.GetAsync(id, cancel) is not null)
-            return Problems.Conflict($"an article with id '{id}' already exists: replace it with PUT {Prefix}{Uri.EscapeDataString(id)}, or give another id");
+            return Problems.Conflict("article-exists", $"an article with id '{id}' already exists: replace it with PUT {Prefix}{Uri.EscapeDataString(id)}, or give another id",
+                $"已有编号为“{id}”的文章：要替换请用 PUT {Prefix}{Uri.EscapeDataString(id)}，或换一个编号");
         await host.Index.AddAsync(ToArticle(id, body), actor, cancel);
         string link = Prefix + Uri.EscapeDataString(id);
         return TypedResults.Created(link, new WrittenDto(id, "added", link));
@@ -141,14 +143,15 @@ public static class ArticlesApi
         catch (InvalidDataException e) { return Problems.BadRequest($"the multipart body cannot be read: {e.Message}"); }
         catch (IOException e) { return Problems.BadRequest($"the multipart body cannot be read: {e.Message}"); }
         if (form.Files.Count == 0)
-            return Problems.BadRequest("the form holds no file: send the file as a multipart/form-data part, e.g. curl -F file=@article.txt");
+            return Problems.BadRequest("no-file", "the form holds no file: send the file as a multipart/form-data part, e.g. curl -F file=@article.txt", "表单里没有文件：请把文件作为 multipart/form-data 的一部分发送");
 
         var names = new List<string>();
         foreach (var file in form.Files)
         {
             if (SafeFileName(file.FileName, out string name) is { } bad) return Problems.BadRequest(bad);
             if (!ArticleReader.SupportedExtensions.Contains(Path.GetExtension(name).ToLowerInvariant()))
-                return Problems.BadRequest($"'{Problems.Shorten(name)}' is not a file type that can be imported: use one of {string.Join(" ", ArticleReader.SupportedExtensions)}");
+                return Problems.BadRequest("file-type", $"'{Problems.Shorten(name)}' is not a file type that can be imported: use one of {string.Join(" ", ArticleReader.SupportedExtensions)}",
+                    $"“{Problems.Shorten(name)}”不是可以导入的文件类型：请用 {string.Join(" ", ArticleReader.SupportedExtensions)} 之一");
             if (names.Contains(name, StringComparer.Ordinal)) return Problems.BadRequest($"two files are named '{name}': give each file its own name");
             names.Add(name);
         }
@@ -207,7 +210,11 @@ public static class ArticlesApi
 
     private static ProblemHttpResult TooLarge(long? length, WebOptions web) => Problems.TooLarge(
         $"the upload is {(length is { } n ? $"{n:N0} bytes, " : "")}larger than {web.MaxRequestBodyBytes:N0} bytes, the limit (setting Web:MaxRequestBodyBytes): " +
-        "split it, or import it on the server with `sourcesearch import`");
+        "split it, or import it on the server with `sourcesearch import`",
+        $"上传的文件超过了 {web.MaxRequestBodyBytes:N0} 字节的上限（设置 Web:MaxRequestBodyBytes）：请拆分，或在服务器上用 `sourcesearch import` 导入");
+
+    private static ProblemHttpResult NoSuchArticle(string id) =>
+        Problems.NotFound("no-such-article", $"there is no article with id '{id}'", $"没有编号为“{id}”的文章");
 
     /// <summary>The upload's file name without any directory; null when it is usable, else why not.</summary>
     internal static string? SafeFileName(string? given, out string name)
@@ -242,14 +249,15 @@ public static class ArticlesApi
     {
         string id = IdOf(context);
         if (id.Length == 0) return Problems.BadRequest("give the article's id in the path: DELETE /api/articles/{id} (percent-encoded)");
-        return await host.Index.DeleteAsync(id, HistoryApi.ActorOf(context, configuration), cancel) ? TypedResults.NoContent() : Problems.NotFound($"there is no article with id '{id}'");
+        return await host.Index.DeleteAsync(id, HistoryApi.ActorOf(context, configuration), cancel) ? TypedResults.NoContent() : NoSuchArticle(id);
     }
 
     private static ProblemHttpResult? Validate(ArticleInput a)
     {
-        if (a.Text is null || a.Text.Trim().Length == 0) return Problems.BadRequest("the article needs a \"text\": it is missing or empty, so there would be nothing to search");
+        if (a.Text is null || a.Text.Trim().Length == 0)
+            return Problems.BadRequest("text-missing", "the article needs a \"text\": it is missing or empty, so there would be nothing to search", "文章需要正文：正文缺少或是空的，就没有可检索的内容");
         if (a.Date is { Length: > 0 } date && DateKeys.Parse(date).Key is null)
-            return Problems.BadRequest($"the date '{Problems.Shorten(date)}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD");
+            return Problems.BadRequest("not-a-date", $"the date '{Problems.Shorten(date)}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD", $"“{Problems.Shorten(date)}”不是日期：请写 YYYY、YYYY-MM 或 YYYY-MM-DD");
         return null;
     }
 

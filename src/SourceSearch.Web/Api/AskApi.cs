@@ -45,8 +45,8 @@ public static class AskApi
     private static ProblemHttpResult? Check(string? question, string? scriptText, WebOptions web, out ChineseScript? script)
     {
         script = null;
-        if (string.IsNullOrWhiteSpace(question)) return Problems.BadRequest("the question is empty: write a question, e.g. {\"question\": \"苏州的人工智能产业有多大？\"}");
-        if (question.Length > web.MaxQueryLength) return Problems.BadRequest($"the question is {question.Length} characters long; at most {web.MaxQueryLength} are allowed: shorten it");
+        if (string.IsNullOrWhiteSpace(question)) return Problems.BadRequest("question-empty", "the question is empty: write a question, e.g. {\"question\": \"苏州的人工智能产业有多大？\"}", "问题是空的：请写一个问题，例如“苏州的人工智能产业有多大？”");
+        if (question.Length > web.MaxQueryLength) return Problems.BadRequest("question-too-long", $"the question is {question.Length} characters long; at most {web.MaxQueryLength} are allowed: shorten it", $"问题有 {question.Length} 个字符，最多 {web.MaxQueryLength} 个：请缩短");
         return SearchApi.TryScript(scriptText, out script, out var problem) ? null : problem;
     }
 

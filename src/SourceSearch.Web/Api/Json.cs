@@ -10,13 +10,13 @@ internal static class Json
     public static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancel) where T : class
     {
         if (!request.HasJsonContentType())
-            return (null, TypedResults.Problem("send the body as JSON with the header Content-Type: application/json",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body must be JSON"));
+            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON", "not-json",
+                "send the body as JSON with the header Content-Type: application/json", "请以 JSON 发送请求体，并带上头 Content-Type: application/json"));
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         try
         {
             var body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancel);
-            return body is null ? (null, Problems.BadRequest("the body is JSON null: send an object")) : (body, null);
+            return body is null ? (null, Problems.BadRequest("json-null", "the body is JSON null: send an object", "请求体是 JSON null：请发送一个对象")) : (body, null);
         }
         catch (JsonException e)
         {
@@ -26,7 +26,8 @@ internal static class Json
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             var web = request.HttpContext.RequestServices.GetRequiredService<WebOptions>();
-            return (null, Problems.TooLarge($"the body is larger than {web.MaxRequestBodyBytes:N0} bytes, the limit (setting Web:MaxRequestBodyBytes)"));
+            return (null, Problems.TooLarge($"the body is larger than {web.MaxRequestBodyBytes:N0} bytes, the limit (setting Web:MaxRequestBodyBytes)",
+                $"请求体超过了 {web.MaxRequestBodyBytes:N0} 字节的上限（设置 Web:MaxRequestBodyBytes）"));
         }
     }
 }

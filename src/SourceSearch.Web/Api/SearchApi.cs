@@ -22,7 +22,7 @@ public sealed record FacetsDto(IReadOnlyDictionary<string, int> Sources, IReadOn
 public sealed record SearchResultDto(
     string Query, IReadOnlyList<HitDto> Hits, int Total, bool TotalIsLowerBound, int Page, int Size,
     [property: JsonPropertyName("took_ms")] double TookMs,
-    QueryUnderstanding? Understood, FacetsDto Facets, IReadOnlyList<string> Notices,
+    QueryUnderstanding? Understood, FacetsDto Facets, IReadOnlyList<Notice> Notices,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DidYouMean = null);
 
 /// <summary>A completion: its text, whether a term or a title (with the article's id), and for pinyin typed the term's readings.</summary>
@@ -49,9 +49,9 @@ public static class SearchApi
     internal static async Task<Results<Ok<SuggestResultDto>, ProblemHttpResult>> SuggestAsync(
         Searcher searcher, WebOptions web, CancellationToken cancel, string? q = null, string? size = null, string? script = null)
     {
-        if (searcher.Suggester is not { } suggester) return Problems.BadRequest("suggestions are not set up on this server");
-        if (q is null) return Problems.BadRequest("add ?q= with what has been typed so far");
-        if (q.Length > web.MaxQueryLength) return Problems.BadRequest($"the query is {q.Length} characters long; at most {web.MaxQueryLength} are allowed: shorten it");
+        if (searcher.Suggester is not { } suggester) return Problems.BadRequest("suggest-unavailable", "suggestions are not set up on this server", "这个服务器没有开启输入提示");
+        if (q is null) return Problems.BadRequest("query-missing", "add ?q= with what has been typed so far", "请用 ?q= 给出已经输入的内容");
+        if (q.Length > web.MaxQueryLength) return QueryTooLong(q, web);
         if (!Problems.TryPositive(size, "size", suggester.Options.DefaultSize, suggester.Options.MaxSize, out int n, out var problem)) return problem!;
         if (!TryScript(script, out var display, out problem)) return problem!;
         var r = await suggester.SuggestAsync(q, n, display, cancel);
@@ -66,7 +66,8 @@ public static class SearchApi
         problem = null;
         if (string.IsNullOrWhiteSpace(text) || text.Equals("original", StringComparison.OrdinalIgnoreCase)) return true;
         if (ChineseScripts.TryParse(text, out var s)) { script = s; return true; }
-        problem = Problems.BadRequest($"unknown script '{Problems.Shorten(text)}': use original, zh-Hans (简体) or zh-Hant (繁體)");
+        problem = Problems.BadRequest("unknown-script", $"unknown script '{Problems.Shorten(text)}': use original, zh-Hans (简体) or zh-Hant (繁體)",
+            $"没有“{Problems.Shorten(text)}”这种字形：请用 original（原文）、zh-Hans（简体）或 zh-Hant（繁體）");
         return false;
     }
 
@@ -75,15 +76,15 @@ public static class SearchApi
         string? q = null, string? page = null, string? size = null, string? script = null,
         string? source = null, string? author = null, string? from = null, string? to = null, string? sort = null)
     {
-        if (string.IsNullOrWhiteSpace(q)) return Problems.BadRequest("the query is empty: add ?q= with a word or a phrase to search for");
-        if (q.Length > web.MaxQueryLength) return Problems.BadRequest($"the query is {q.Length} characters long; at most {web.MaxQueryLength} are allowed: shorten it");
+        if (string.IsNullOrWhiteSpace(q)) return Problems.BadRequest("query-empty", "the query is empty: add ?q= with a word or a phrase to search for", "检索内容是空的：请输入要找的词或短语");
+        if (q.Length > web.MaxQueryLength) return QueryTooLong(q, web);
         if (!Problems.TryPositive(page, "page", 1, MaxPage, out int p, out var problem)) return problem!;
         if (!Problems.TryPositive(size, "size", 10, options.MaxPageSize, out int n, out problem)) return problem!;
         if (!TryScript(script, out var display, out problem)) return problem!;
         SortOrder order;
         if (string.IsNullOrEmpty(sort) || sort == "relevance") order = SortOrder.Relevance;
         else if (sort == "date") order = SortOrder.Date;
-        else return Problems.BadRequest($"unknown sort '{Problems.Shorten(sort)}': use relevance or date");
+        else return Problems.BadRequest("unknown-sort", $"unknown sort '{Problems.Shorten(sort)}': use relevance or date", $"没有“{Problems.Shorten(sort)}”这种排序：请用 relevance（相关度）或 date（日期）");
 
         var r = await searcher.SearchAsync(new SearchRequest(q, p, n, Blank(source), Blank(author), Blank(from), Blank(to), order, display), cancel);
         if (r.Error is not null) return Problems.BadRequest(r.Error);
@@ -96,6 +97,9 @@ public static class SearchApi
             r.Total, r.TotalIsLowerBound, r.Page, r.Size, Math.Round(r.TookMs, 3), r.Understood,
             new FacetsDto(r.Sources, r.Years, r.SourceLabels), r.Notices, r.DidYouMean));
     }
+
+    internal static ProblemHttpResult QueryTooLong(string q, WebOptions web) => Problems.BadRequest("query-too-long",
+        $"the query is {q.Length} characters long; at most {web.MaxQueryLength} are allowed: shorten it", $"检索内容有 {q.Length} 个字符，最多 {web.MaxQueryLength} 个：请缩短");
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

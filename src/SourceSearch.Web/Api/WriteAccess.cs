@@ -21,14 +21,16 @@ internal sealed class WriteAccess(IConfiguration configuration) : IEndpointFilte
         // writes that a browser marks as coming from another origin are refused.
         if (http.Request.Headers.Origin.ToString() is { Length: > 0 } origin
             && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
-            return TypedResults.Problem($"writing from a page of another site ({Problems.Shorten(origin)}) is not allowed: use the page of this server, or a client that sends no Origin header",
-                statusCode: StatusCodes.Status403Forbidden, title: "Writing is not allowed from another site");
+            return Problems.Create(StatusCodes.Status403Forbidden, "Writing is not allowed from another site", "foreign-origin",
+                $"writing from a page of another site ({Problems.Shorten(origin)}) is not allowed: use the page of this server, or a client that sends no Origin header",
+                $"不允许从其他网站（{Problems.Shorten(origin)}）的页面写入：请使用本服务器的页面");
         if (string.IsNullOrEmpty(token))
         {
             var remote = http.Connection.RemoteIpAddress;
             return remote is not null && IPAddress.IsLoopback(remote) ? null
-                : TypedResults.Problem("writing is allowed only from this machine: set SOURCESEARCH_ADMIN_TOKEN on the server and send it as \"Authorization: Bearer TOKEN\" to write from elsewhere",
-                    statusCode: StatusCodes.Status403Forbidden, title: "Writing is not allowed from here");
+                : Problems.Create(StatusCodes.Status403Forbidden, "Writing is not allowed from here", "local-writes-only",
+                    "writing is allowed only from this machine: set SOURCESEARCH_ADMIN_TOKEN on the server and send it as \"Authorization: Bearer TOKEN\" to write from elsewhere",
+                    "只允许在本机写入：要从别处写入，请在服务器上设置 SOURCESEARCH_ADMIN_TOKEN，并以 “Authorization: Bearer 令牌” 发送");
         }
         string header = http.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
@@ -38,9 +40,11 @@ internal sealed class WriteAccess(IConfiguration configuration) : IEndpointFilte
             SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         if (ok) return null;
         http.Response.Headers.WWWAuthenticate = "Bearer";
-        return TypedResults.Problem(given.Length == 0
-                ? "writing needs the admin token: send the header \"Authorization: Bearer TOKEN\" (the server's SOURCESEARCH_ADMIN_TOKEN)"
-                : "the token in \"Authorization: Bearer …\" is not the server's SOURCESEARCH_ADMIN_TOKEN",
-            statusCode: StatusCodes.Status401Unauthorized, title: "Not authorised to write");
+        return given.Length == 0
+            ? Problems.Create(StatusCodes.Status401Unauthorized, "Not authorised to write", "token-missing",
+                "writing needs the admin token: send the header \"Authorization: Bearer TOKEN\" (the server's SOURCESEARCH_ADMIN_TOKEN)",
+                "写入需要管理令牌：请在表单里填写，或发送头 “Authorization: Bearer 令牌”")
+            : Problems.Create(StatusCodes.Status401Unauthorized, "Not authorised to write", "token-wrong",
+                "the token in \"Authorization: Bearer …\" is not the server's SOURCESEARCH_ADMIN_TOKEN", "管理令牌不对：它不是服务器的 SOURCESEARCH_ADMIN_TOKEN");
     }
 }

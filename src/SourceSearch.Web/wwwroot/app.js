@@ -79,7 +79,8 @@ function currentScript() {
 async function problemText(response) {
   try {
     const body = await response.json();
-    return body.detail || body.title || response.statusText;
+    // The server says it in both languages (detail in English, zh in Chinese); the code is for programs.
+    return (lang === "zh" && body.zh) || body.detail || body.title || response.statusText;
   } catch {
     return `${response.status} ${response.statusText}`;
   }
@@ -129,7 +130,7 @@ async function runSearch() {
   }
   if (serial !== searchSerial) return;
   status.textContent = data.total === 0 ? t("none") : t("results")(data.total, data.totalIsLowerBound, Math.round(data.took_ms));
-  for (const n of data.notices) notices.append(el("li", { text: n }));
+  for (const n of data.notices) notices.append(el("li", { text: lang === "zh" ? n.zh : n.text, "data-code": n.code }));
   if (data.didYouMean) notices.append(didYouMean(data.didYouMean));
   if (data.total === 0) notices.append(noneHelp(q, params));
   renderFacets(data.facets, params);

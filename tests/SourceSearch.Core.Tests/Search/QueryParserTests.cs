@@ -40,7 +40,7 @@ public sealed class QueryParserTests
     public void Odd_syntax_becomes_a_notice(string query, string notice)
     {
         var q = QueryParser.Parse(query);
-        Assert.Contains(q.Notices, n => n.Contains(notice));
+        Assert.Contains(q.Notices, n => n.Text.Contains(notice));
     }
 
     [Fact]

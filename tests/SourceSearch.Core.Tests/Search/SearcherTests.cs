@@ -113,7 +113,7 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         // Quoted text found nowhere: the rest of the question still finds what it can, and says so.
         var nowhere = await Search("「量子计算产业」在哪一年增长很快？");
         Assert.NotEmpty(nowhere.Hits);
-        Assert.Contains(nowhere.Notices, n => n.Contains("quoted phrase"));
+        Assert.Contains(nowhere.Notices, n => n.Text.Contains("quoted phrase"));
         // ...but never what the query excludes.
         var excluding = await Search("「量子计算产业」增长 -深圳");
         Assert.NotEmpty(excluding.Hits);
@@ -140,7 +140,7 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         var inTitle = await Search("title:\"苏州的软件园\"");
         Assert.Equal(["news/3"], inTitle.Hits.Select(h => h.Id));
         var bad = await _searcher.SearchAsync(new SearchRequest("软件", From: "yesterday"));
-        Assert.Contains(bad.Notices, n => n.Contains("not a date"));
+        Assert.Contains(bad.Notices, n => n.Text.Contains("not a date"));
     }
 
     [Fact]
@@ -306,7 +306,7 @@ public sealed class SearcherTests(AnalysisFixture fx) : IAsyncLifetime
         var r = await Search("深圳 完全不存在的词语组合");
         Assert.Equal("any", r.Understood!.Mode);
         Assert.NotEmpty(r.Hits);
-        Assert.Contains(r.Notices, n => n.Contains("some of them"));
+        Assert.Contains(r.Notices, n => n.Text.Contains("some of them"));
     }
 
     [Fact]
