@@ -349,6 +349,7 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         await page.WaitForFunctionAsync("([sel, t]) => document.querySelector(sel)?.textContent === t",
             new object[] { $".hit a.title[href^='/articles/{Uri.EscapeDataString(id)}']", title });
         Assert.NotEmpty(await hit.Locator(".title mark").AllTextContentsAsync());
+        await Screens.SaveAsync(page, $"script-switch-{script}");
         string meta = (await hit.Locator(".meta").First.TextContentAsync())!;
         Assert.Contains(source, meta);
         Assert.Contains(author, meta);
@@ -388,6 +389,7 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         var first = page.Locator("#suggestions li").First;
         Assert.Equal("苏州", await first.Locator(".text").TextContentAsync());
         Assert.Equal("suzhou", await first.Locator(".reading").TextContentAsync());
+        await Screens.SaveAsync(page, $"suggestions-{locale}");
 
         // Down, down, up: the first is active again; Enter searches it.
         await page.PressAsync("#q", "ArrowDown");
@@ -427,6 +429,7 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("苏洲")));
         await page.WaitForSelectorAsync("#notices .did-you-mean a");
         Assert.Equal(label + "苏州", await page.TextContentAsync("#notices .did-you-mean"));
+        await Screens.SaveAsync(page, $"did-you-mean-{locale}");
         await page.ClickAsync("#notices .did-you-mean a");
         await page.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('q') === '苏州'");
         await page.WaitForSelectorAsync(".hit");
