@@ -125,7 +125,7 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         // A date that is not a date is said above the results, and the search runs without it.
         await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鸬鹚") + "&from=yesterday"));
         await page.WaitForSelectorAsync(".hit");
-        Assert.Contains(await page.Locator("#notices li").AllTextContentsAsync(), n => n.Contains("from=yesterday is not a date"));
+        Assert.Contains(await page.Locator("#notices li").AllTextContentsAsync(), n => n.Contains("from=yesterday 不是日期"));
         Assert.Equal(3, await page.Locator(".hit").CountAsync());
     }
 
@@ -328,18 +328,18 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         // One article written in each script (saying different things: the same text folded is one hit); the switch shows
         // the other one's metadata converted.
         var trad = await server.Client.PutAsJsonAsync("/api/articles/scripts/trad",
-            new { title = "鸕鶿與蘇州的鐵路", source = "聯合報", author = "張曉明", date = "2020-05-01", text = "蘇州的鐵路邊有鸕鶿。" });
+            new { title = "鷦鷯與蘇州的鐵路", source = "聯合報", author = "張曉明", date = "2020-05-01", text = "蘇州的鐵路邊有鷦鷯。" });
         var simp = await server.Client.PutAsJsonAsync("/api/articles/scripts/simp",
-            new { title = "鸬鹚和苏州的铁路", source = "苏州日报", author = "王晓明", date = "2021-05-01", text = "苏州的铁路旁边常有鸬鹚飞过。" });
+            new { title = "鹪鹩和苏州的铁路", source = "苏州日报", author = "王晓明", date = "2021-05-01", text = "苏州的铁路旁边常有鹪鹩飞过。" });
         Assert.True(trad.IsSuccessStatusCode && simp.IsSuccessStatusCode);
         var (id, title, source, author, original) = script == "zh-Hans"
-            ? ("scripts/trad", "鸬鹚与苏州的铁路", "联合报", "张晓明", "鸕鶿與蘇州的鐵路")
-            : ("scripts/simp", "鸕鷀和蘇州的鐵路", "蘇州日報", "王曉明", "鸬鹚和苏州的铁路");
+            ? ("scripts/trad", "鹪鹩与苏州的铁路", "联合报", "张晓明", "鷦鷯與蘇州的鐵路")
+            : ("scripts/simp", "鷦鷯和蘇州的鐵路", "蘇州日報", "王曉明", "鹪鹩和苏州的铁路");
         string storedSource = script == "zh-Hans" ? "聯合報" : "苏州日报";
 
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new() { Locale = locale });
-        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鸬鹚")));
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鹪鹩")));
         var hit = page.Locator(".hit", new() { Has = page.Locator($"a.title[href^='/articles/{Uri.EscapeDataString(id)}']") });
         await hit.WaitForAsync();
         Assert.Equal(original, await hit.Locator(".title").TextContentAsync());
