@@ -156,7 +156,7 @@ function renderFacets(facets, params) {
   const current = params.get("source");
   const sources = Object.entries(facets?.sources || {});
   if (sources.length || current) {
-    const row = el("p", { class: "facet-row" }, el("span", { class: "label", text: t("sources") + "：" }));
+    const row = el("p", { class: "facet-row" }, el("span", { class: "label", text: t("sources") + (lang === "zh" ? "：" : ":") }));
     if (current) row.append(link({ source: null }, t("allSources"), false), " ");
     // Under a display script the names are shown converted; the link filters by the stored name.
     const label = (source) => facets?.sourceLabels?.[source] ?? source;
@@ -165,7 +165,7 @@ function renderFacets(facets, params) {
   }
   const years = Object.entries(facets?.years || {}).sort((a, b) => Number(b[0]) - Number(a[0]));
   if (years.length > 1 || (years.length && (params.get("from") || params.get("to")))) {
-    const row = el("p", { class: "facet-row" }, el("span", { class: "label", text: t("years") + "：" }));
+    const row = el("p", { class: "facet-row" }, el("span", { class: "label", text: t("years") + (lang === "zh" ? "：" : ":") }));
     for (const [year, count] of years.slice(0, 12)) {
       const a = link({ from: year, to: year }, `${year} (${count})`, params.get("from") === year && params.get("to") === year);
       a.dataset.year = year; row.append(a, " ");
