@@ -455,4 +455,29 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         await page.WaitForFunctionAsync("() => document.getElementById('article-text').textContent.length > 5 && !document.getElementById('article-text').textContent.endsWith('…')");
         Assert.Contains(missing, await page.TextContentAsync("#article-text"));
     }
+
+    [Theory]
+    [InlineData("zh-CN", "zh-Hans")]
+    [InlineData("en-US", "zh-Hant")]
+    public async Task Snippets_are_cut_at_boundaries_with_an_ellipsis_and_never_split_a_highlight(string locale, string script)
+    {
+        // One long paragraph: the snippet must be a window of it. Its sentences end with 。, so a cut falls after one.
+        string sentence = "湖边的村庄世代以打鱼为生，渔民们清晨出发，傍晚归来。";
+        string text = string.Concat(Enumerable.Repeat(sentence, 6)) + "这里的白鹭数量逐年增加，引来许多观鸟的人。" + string.Concat(Enumerable.Repeat(sentence, 6));
+        var added = await server.Client.PutAsJsonAsync("/api/articles/snippets/long", new { title = "湖边的村庄", text });
+        Assert.True(added.IsSuccessStatusCode);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("白鹭") + "&script=" + script));
+        await page.WaitForSelectorAsync(".hit .snippet mark");
+        string snippet = (await page.TextContentAsync(".hit .snippet"))!;
+        Assert.StartsWith("…", snippet);
+        Assert.EndsWith("…", snippet);
+        // It starts at the sentence that holds the match, and ends after a sentence.
+        Assert.StartsWith(script == "zh-Hant" ? "…這裏的" : "…这里的", snippet);
+        Assert.EndsWith("。…", snippet);
+        var marks = await page.Locator(".hit .snippet mark").AllTextContentsAsync();
+        Assert.All(marks, m => Assert.Equal(script == "zh-Hant" ? "白鷺" : "白鹭", m));
+        Assert.NotEmpty(marks);
+    }
 }
