@@ -329,7 +329,11 @@ internal static class BenchCommand
             }
             var result = new
             {
-                vocabulary = new { terms = vocabulary.TermCount, buildSeconds = Math.Round(buildSeconds, 2) },
+                vocabulary = new
+                {
+                    terms = vocabulary.TermCount, buildSeconds = Math.Round(buildSeconds, 2),
+                    readingTermsSeconds = Math.Round(vocabulary.TermsSeconds, 2), readingTitlesSeconds = Math.Round(vocabulary.TitlesSeconds, 2),
+                },
                 requests = times.Count,
                 withoutSuggestions = empty,
                 all = Stats(times.Select(t => t.Ms)),

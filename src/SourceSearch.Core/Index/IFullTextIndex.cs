@@ -11,6 +11,9 @@ public sealed record IndexedArticle(long Doc, string? Source, string? Author, st
 /// The full-text index the searcher talks to: passages of the store's articles, derived from the store and
 /// rebuilt from it. Each commit records the last store change it holds (<see cref="CommittedSequence"/>).
 /// </summary>
+/// <summary>Whether to keep a term (given as characters, so terms passed over are never made strings).</summary>
+public delegate bool TermFilter(ReadOnlySpan<char> term);
+
 public interface IFullTextIndex : IDisposable
 {
     /// <summary>Whether this process holds the index's write lock (only one process does; the others read its commits).</summary>
@@ -41,7 +44,7 @@ public interface IFullTextIndex : IDisposable
     void RefreshFromCommits();
 
     /// <summary>The terms of the passages' text (words, grams, Latin words, numbers) that <paramref name="keep"/> takes, each with how many passages hold it.</summary>
-    List<(string Term, int Passages)> Terms(Func<string, bool> keep);
+    List<(string Term, int Passages)> Terms(TermFilter keep);
 
     /// <summary>The best <paramref name="limit"/> passages matching <paramref name="query"/>, best first.</summary>
     List<PassageMatch> Search(IndexQuery query, IndexFilters filters, FieldWeights weights, int limit);

@@ -641,7 +641,7 @@ public sealed partial class SearchIndex : IDisposable
     }
 
     /// <summary>The terms of the passages' text with the number of passages holding each, for those <paramref name="keep"/> takes.</summary>
-    public async Task<List<(string Term, int Passages)>> TermsAsync(Func<string, bool> keep, CancellationToken cancel = default)
+    public async Task<List<(string Term, int Passages)>> TermsAsync(TermFilter keep, CancellationToken cancel = default)
     {
         await CatchUpAsync(cancel);
         return FullText.Terms(keep);

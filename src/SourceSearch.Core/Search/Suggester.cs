@@ -75,15 +75,29 @@ public sealed class Suggester(SearchIndex index, Analyzer analyzer, Func<Pinyin?
         var clock = Stopwatch.StartNew();
         long sequence = index.AppliedSequence;
         var words = analyzer.Segmenter.Dictionary;
-        var terms = await index.TermsAsync(t => SuggestionVocabulary.Suggestible(t, words), cancel);
-        var titles = await index.TitlesAsync(cancel);
+        // The index's terms, the store's titles and the pinyin dictionary are read at once (each takes a second or
+        // more on a large index).
+        var readTerms = Task.Run(async () =>
+        {
+            var terms = await index.TermsAsync(t => SuggestionVocabulary.Suggestible(t, words), cancel);
+            return (Terms: terms, Seconds: clock.Elapsed.TotalSeconds);
+        }, cancel);
+        var readTitles = Task.Run(async () =>
+        {
+            var titles = await index.TitlesAsync(cancel);
+            return (Titles: titles, Seconds: clock.Elapsed.TotalSeconds);
+        }, cancel);
         Pinyin? reader = null;
         try { reader = pinyin(); }
         catch (Exception e) when (e is DictionaryUnavailableException or IOException) { logger?.LogWarning("suggestions without pinyin: {Reason}", e.Message); }
+        var (terms, termsSeconds) = await readTerms;
+        var (titles, titlesSeconds) = await readTitles;
         var vocabulary = SuggestionVocabulary.Build(terms, titles, analyzer, reader, options.MaxTerms, sequence);
         vocabulary.BuildSeconds = clock.Elapsed.TotalSeconds;
-        logger?.LogInformation("suggestion vocabulary: {Terms} terms, {Titles} titles, built in {Ms} ms",
-            vocabulary.TermCount, titles.Count, (int)clock.ElapsedMilliseconds);
+        vocabulary.TermsSeconds = termsSeconds;
+        vocabulary.TitlesSeconds = titlesSeconds;
+        logger?.LogInformation("suggestion vocabulary: {Terms} terms, {Titles} titles, built in {Ms} ms (terms {TermsMs} ms, titles {TitlesMs} ms)",
+            vocabulary.TermCount, titles.Count, (int)clock.ElapsedMilliseconds, (int)(termsSeconds * 1000), (int)(titlesSeconds * 1000));
         return vocabulary;
     }
 
@@ -126,6 +140,9 @@ public sealed class SuggestionVocabulary
     public long Sequence { get; }
     public DateTime BuiltAt { get; } = DateTime.UtcNow;
     public double BuildSeconds { get; internal set; }
+    /// <summary>Of the build: reading the index's terms, and the store's titles.</summary>
+    public double TermsSeconds { get; internal set; }
+    public double TitlesSeconds { get; internal set; }
     public int TermCount => _terms.Length;
 
     private SuggestionVocabulary(Analyzer analyzer, string[] terms, int[] passages, (string, int)[] pinyin,
@@ -150,12 +167,15 @@ public sealed class SuggestionVocabulary
     }
 
     /// <summary>Terms worth suggesting: dictionary words of Han characters (a gram that is no word, such as 州的, is not), longer Han words, and Latin words of three letters or more.</summary>
-    public static bool Suggestible(string term, WordDictionary? words)
+    public static bool Suggestible(ReadOnlySpan<char> term, WordDictionary? words)
     {
         if (term.Length < 2) return false;
-        if (IsHan(term)) return term.Length > 2 || words is null || words.IsWord(term);
-        return term.Length >= 3 && term.All(char.IsAsciiLetterLower);
+        if (char.IsAsciiLetterLower(term[0])) return term.Length >= 3 && !term.ContainsAnyExcept(LowerLetters);
+        if (!IsHan(term)) return false;
+        return term.Length > 2 || words is null || words.IsWord(term);
     }
+
+    private static readonly System.Buffers.SearchValues<char> LowerLetters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz");
 
     public static SuggestionVocabulary Build(List<(string Term, int Passages)> terms, List<(string Id, string Title)> titles, Analyzer analyzer,
         Pinyin? reader, int maxTerms, long sequence)
@@ -168,7 +188,7 @@ public sealed class SuggestionVocabulary
                 if (IsHan(kept[i].Term))
                     foreach (var key in reader.Readings(kept[i].Term)) pinyin.Add((key, i));
         pinyin.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
-        var folded = titles.Select(t => (analyzer.FoldToString(t.Title), t.Id, t.Title)).ToArray();
+        var folded = titles.AsParallel().AsOrdered().Select(t => (analyzer.FoldToString(t.Title), t.Id, t.Title)).ToArray();
         Array.Sort(folded, (a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         return new SuggestionVocabulary(analyzer, [.. kept.Select(t => t.Term)], [.. kept.Select(t => t.Passages)], [.. pinyin], folded, reader, sequence);
     }
@@ -302,7 +322,15 @@ public sealed class SuggestionVocabulary
         for (int i = 0; i < term.Length; i++) yield return string.Concat(term.AsSpan(0, i), "?", term.AsSpan(i + 1));
     }
 
-    internal static bool IsHan(string s) => s.Length > 0 && s.EnumerateRunes().All(r => CharClass.IsHan(r.Value));
+    internal static bool IsHan(string s) => IsHan(s.AsSpan());
+
+    internal static bool IsHan(ReadOnlySpan<char> s)
+    {
+        if (s.IsEmpty) return false;
+        foreach (var r in s.EnumerateRunes())
+            if (!CharClass.IsHan(r.Value)) return false;
+        return true;
+    }
 
     private static (int Start, int End) PrefixRange(string[] sorted, string prefix) => PrefixRange(sorted, prefix, s => s);
 

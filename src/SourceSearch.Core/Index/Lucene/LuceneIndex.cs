@@ -312,9 +312,10 @@ public sealed class LuceneIndex : IFullTextIndex
         }
     }
 
-    public List<(string Term, int Passages)> Terms(Func<string, bool> keep)
+    public List<(string Term, int Passages)> Terms(TermFilter keep)
     {
         var result = new List<(string, int)>();
+        var chars = new char[256];
         RefreshIfUnseen();
         var searcher = _searchers.Acquire();
         try
@@ -324,8 +325,10 @@ public sealed class LuceneIndex : IFullTextIndex
             var e = terms.GetEnumerator();
             while (e.MoveNext())
             {
-                string term = e.Term.Utf8ToString();
-                if (keep(term)) result.Add((term, e.DocFreq));
+                var bytes = e.Term;
+                if (bytes.Length > chars.Length) continue; // no word to suggest is that long
+                int n = System.Text.Encoding.UTF8.GetChars(bytes.Bytes, bytes.Offset, bytes.Length, chars, 0);
+                if (keep(chars.AsSpan(0, n))) result.Add((new string(chars, 0, n), e.DocFreq));
             }
         }
         finally
