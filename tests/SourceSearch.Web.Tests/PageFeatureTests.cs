@@ -480,4 +480,22 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         Assert.All(marks, m => Assert.Equal(script == "zh-Hant" ? "白鷺" : "白鹭", m));
         Assert.NotEmpty(marks);
     }
+
+    [Theory]
+    [InlineData("zh-CN", "去掉“-苏州”")]
+    [InlineData("en-US", "without -苏州")]
+    public async Task Nothing_found_for_several_words_offers_the_query_without_each_of_them(string locale, string label)
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        // Every article about 思必驰 mentions 苏州: excluding it leaves nothing.
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("思必驰 -苏州")));
+        await page.WaitForSelectorAsync("#notices a.none-without");
+        var links = await page.Locator("#notices a.none-without").AllTextContentsAsync();
+        Assert.Equal(2, links.Count);
+        Assert.Contains(label, links);
+        await page.Locator("#notices a.none-without", new() { HasTextString = "-苏州" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('q') === '思必驰'");
+        await page.WaitForSelectorAsync(".hit");
+    }
 }

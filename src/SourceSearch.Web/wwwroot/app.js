@@ -17,7 +17,7 @@ const texts = {
     needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
     backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
     fileMeta: "上传文件时，标题、来源、日期和作者取自文件本身；要自己填写，请先清除所选文件。",
-    didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", reading: "拼音",
+    without: (w) => `去掉“${w}”`, didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", reading: "拼音",
   },
   en: {
     brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", datePlaceholder: "YYYY[-MM[-DD]]", script: "Script",
@@ -34,7 +34,7 @@ const texts = {
     needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
     backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
     fileMeta: "With a file, the title, source, date and author come from the file itself; to type them, clear the chosen file first.",
-    didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", reading: "pinyin",
+    without: (w) => `without ${w}`, didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", reading: "pinyin",
   },
 };
 
@@ -414,12 +414,27 @@ function fileChosen(form) {
 // with some of them, so what is left to take away is the filters; else the words themselves.
 function noneHelp(q, params) {
   const li = el("li", { class: "help" });
+  const words = queryParts(q);
   if (["source", "from", "to"].some((f) => params.get(f))) {
     const a = el("a", { href: "#", class: "none-filters", text: t("noneFilters") });
     a.addEventListener("click", (e) => { e.preventDefault(); setFilters({ source: "", from: "", to: "" }); });
     li.append(t("noneTry"), a);
+  } else if (words.length > 1) {
+    // A phrase, a title: clause or an exclusion can rule everything out: offer the query without each part.
+    li.append(t("noneTry"));
+    words.slice(0, 5).forEach((w, i) => {
+      const rest = words.filter((_, j) => j !== i).join(" ");
+      const a = el("a", { href: "#", class: "none-without", text: t("without")(w) });
+      a.addEventListener("click", (e) => { e.preventDefault(); search(rest); });
+      li.append(i ? "、" : "", a);
+    });
   } else li.textContent = t("noneHelp");
   return li;
+}
+
+// The parts of a query as typed: words, and "quoted phrases" kept whole.
+function queryParts(q) {
+  return q.match(/[-\w:]*["“「][^"”」]*["”」]?|[^\s\u3000]+/gu)?.filter((w) => w.trim()) ?? [];
 }
 
 // A query mended from the index's vocabulary (pinyin, a near-miss character), as a link that searches it.
