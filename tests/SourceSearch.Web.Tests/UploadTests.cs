@@ -60,6 +60,9 @@ public sealed class UploadTests(WebServer server) : IClassFixture<WebServer>
         Assert.Equal(2, failed.GetProperty("line").GetInt32());
         Assert.Equal("batch.jsonl", failed.GetProperty("file").GetString());
         Assert.False(string.IsNullOrEmpty(failed.GetProperty("reason").GetString()));
+        // Said in both languages, with a code.
+        Assert.Equal("unreadable", failed.GetProperty("code").GetString());
+        Assert.StartsWith("无法读取", failed.GetProperty("zh").GetString());
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/api/articles/" + Uri.EscapeDataString("upload/three"))).StatusCode);
     }
 

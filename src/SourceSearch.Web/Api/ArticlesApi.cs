@@ -26,7 +26,19 @@ public sealed record UploadDto(IReadOnlyList<UploadedDto> Added, IReadOnlyList<U
 
 public sealed record UploadedDto(string Id, string Title, string Link);
 
-public sealed record UploadFailureDto(string File, int? Line, string? Id, string Reason);
+/// <summary>A file (or line) not added: why, in English (<c>reason</c>) and Chinese (<c>zh</c>), with a <c>code</c>.</summary>
+public sealed record UploadFailureDto(string File, int? Line, string? Id, string Reason, string Code, string Zh)
+{
+    public static UploadFailureDto Unreadable(string file, int? line, string reason) =>
+        new(file, line, null, reason, "unreadable", $"无法读取（{reason}）");
+
+    public static UploadFailureDto Rejected(string file, string id, string reason) =>
+        new(file, null, id, reason, "rejected", $"不能添加（{reason}）");
+
+    public static UploadFailureDto Exists(string file, string id, string replaceWith) =>
+        new(file, null, id, $"an article with id '{id}' already exists: replace it with PUT {replaceWith}, or rename the file",
+            "article-exists", $"已有编号为“{id}”的文章：要替换请用 PUT {replaceWith}，或给文件改名");
+}
 
 public static class ArticlesApi
 {
@@ -178,15 +190,14 @@ public static class ArticlesApi
                 {
                     if (result.Failure is { } f)
                     {
-                        failed.Add(new UploadFailureDto(name, f.Line, null, f.Reason.Replace(folder + Path.DirectorySeparatorChar, "")));
+                        failed.Add(UploadFailureDto.Unreadable(name, f.Line, f.Reason.Replace(folder + Path.DirectorySeparatorChar, "")));
                         continue;
                     }
                     var article = result.Article!;
-                    if (SearchIndex.Problem(article) is { } problem) { failed.Add(new UploadFailureDto(name, null, article.Id, problem)); continue; }
+                    if (SearchIndex.Problem(article) is { } problem) { failed.Add(UploadFailureDto.Rejected(name, article.Id, problem)); continue; }
                     if (await host.Index.GetAsync(article.Id, cancel) is not null)
                     {
-                        failed.Add(new UploadFailureDto(name, null, article.Id,
-                            $"an article with id '{article.Id}' already exists: replace it with PUT {Prefix}{Uri.EscapeDataString(article.Id)}, or rename the file"));
+                        failed.Add(UploadFailureDto.Exists(name, article.Id, Prefix + Uri.EscapeDataString(article.Id)));
                         continue;
                     }
                     await host.Index.AddAsync(article, actor, cancel);
@@ -197,8 +208,10 @@ public static class ArticlesApi
             {
                 string why = failed.Count == 0 ? "the upload holds no article"
                     : string.Join("; ", failed.Take(5).Select(f => $"{f.File}{(f.Line is { } l ? $" line {l}" : "")}: {f.Reason}")) + (failed.Count > 5 ? $"; and {failed.Count - 5} more" : "");
+                string whyZh = failed.Count == 0 ? "上传的内容里没有文章"
+                    : string.Join("；", failed.Take(5).Select(f => $"{f.File}{(f.Line is { } l ? $" 第 {l} 行" : "")}：{f.Zh}")) + (failed.Count > 5 ? $"；另有 {failed.Count - 5} 处" : "");
                 return TypedResults.Problem($"nothing was added: {why}", statusCode: StatusCodes.Status400BadRequest, title: "The upload gave no article",
-                    extensions: new Dictionary<string, object?> { ["failed"] = failed });
+                    extensions: new Dictionary<string, object?> { ["failed"] = failed, ["code"] = "nothing-added", ["zh"] = $"没有添加任何文章：{whyZh}" });
             }
             return TypedResults.Created(added[0].Link, new UploadDto(added, failed));
         }

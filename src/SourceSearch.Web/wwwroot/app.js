@@ -397,7 +397,7 @@ async function addArticle(form) {
   const added = written.added || [written];
   status.replaceChildren(file ? t("uploaded")(added.length) : t("added"));
   for (const a of added) status.append(el("a", { href: articleLink(a.id), text: a.id }), " ");
-  if (written.failed?.length) status.append(el("span", { class: "error", text: t("failedFiles") + written.failed.map((f) => `${f.file}: ${f.reason}`).join("; ") }));
+  if (written.failed?.length) status.append(el("span", { class: "error", text: t("failedFiles") + written.failed.map((f) => `${f.file}: ${lang === "zh" && f.zh ? f.zh : f.reason}`).join("; ") }));
   form.reset();
   if (added.length === 1 && !written.failed?.length) { history.pushState(null, "", articleLink(added[0].id)); route(); }
 }
