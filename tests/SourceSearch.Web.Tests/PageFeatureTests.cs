@@ -430,6 +430,8 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
     {
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new() { Locale = locale });
+        // A search waits only briefly for the vocabulary to be built; a suggestion waits for it.
+        Assert.True((await server.Client.GetAsync("/api/suggest?q=x")).IsSuccessStatusCode);
         await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("苏洲")));
         await page.WaitForSelectorAsync("#notices .did-you-mean a");
         Assert.Equal(label + "苏州", await page.TextContentAsync("#notices .did-you-mean"));

@@ -26,6 +26,8 @@ public sealed class SuggestOptions
     public double RefreshSeconds { get; set; } = 30;
     /// <summary>The most terms kept (the most frequent); titles are all kept.</summary>
     public int MaxTerms { get; set; } = 300_000;
+    /// <summary>How long a search that found nothing waits for a vocabulary being built before it answers without "did you mean".</summary>
+    public double DidYouMeanWaitSeconds { get; set; } = 2;
     public int DefaultSize { get; set; } = 8;
     public int MaxSize { get; set; } = 20;
 }
@@ -116,8 +118,15 @@ public sealed class Suggester(SearchIndex index, Analyzer analyzer, Func<Pinyin?
     }
 
     /// <summary>A query like this one that the index's vocabulary holds (pinyin to Chinese, a near-miss character mended), or null.</summary>
-    public async Task<string?> DidYouMeanAsync(string query, CancellationToken cancel = default) =>
-        (await VocabularyAsync(cancel)).Correct(query);
+    /// <remarks>
+    /// A search that found nothing waits at most <see cref="SuggestOptions.DidYouMeanWaitSeconds"/> for a vocabulary
+    /// still being built (seconds on a large index): it answers without a suggestion rather than late.
+    /// </remarks>
+    public async Task<string?> DidYouMeanAsync(string query, CancellationToken cancel = default)
+    {
+        try { return (await VocabularyAsync(cancel).WaitAsync(TimeSpan.FromSeconds(options.DidYouMeanWaitSeconds), cancel)).Correct(query); }
+        catch (TimeoutException) { return null; }
+    }
 
     // The completion converted, the typed head left as typed.
     private string Convert(string text, ChineseScript? script, int fromIndex) =>
