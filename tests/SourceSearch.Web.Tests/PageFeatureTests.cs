@@ -500,4 +500,21 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         await page.WaitForFunctionAsync("() => new URLSearchParams(location.search).get('q') === '思必驰'");
         await page.WaitForSelectorAsync(".hit");
     }
+
+    [Theory]
+    [InlineData("zh-CN", "zh-Hant", "蘇州")]
+    [InlineData("en-US", "zh-Hans", "苏州")]
+    public async Task Suggestions_follow_the_display_script(string locale, string script, string expected)
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/?script=" + script));
+        // Typed in the other script than the one shown, and as pinyin: both complete in the display script.
+        foreach (string typed in new[] { script == "zh-Hant" ? "苏" : "蘇", "suzh" })
+        {
+            await page.FillAsync("#q", "");
+            await page.Locator("#q").PressSequentiallyAsync(typed);
+            await page.WaitForFunctionAsync("t => [...document.querySelectorAll('#suggestions li .text')].some(e => e.textContent === t)", expected);
+        }
+    }
 }
