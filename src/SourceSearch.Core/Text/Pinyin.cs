@@ -12,10 +12,12 @@ public sealed class Pinyin
     private const int MaxReadings = 4;
     private readonly Dictionary<string, string[]> _words = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _chars = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _inWords = new(StringComparer.Ordinal);
 
     public Pinyin(Cedict cedict)
     {
         var words = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var common = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var e in cedict.Entries)
         {
             string key = Toneless(e.Pinyin);
@@ -23,12 +25,21 @@ public sealed class Pinyin
             if (!words.TryGetValue(e.Simplified, out var list)) words[e.Simplified] = list = [];
             // A capitalised reading is a name; the common reading comes first when there is one.
             if (!list.Contains(key)) { if (e.ProperNoun) list.Add(key); else list.Insert(0, key); }
+            if (!e.ProperNoun)
+            {
+                if (!common.TryGetValue(e.Simplified, out var c)) common[e.Simplified] = c = [];
+                if (!c.Contains(key)) c.Add(key);
+            }
         }
         foreach (var (word, list) in words)
         {
-            var readings = list.Take(MaxReadings).ToArray();
-            if (word.EnumerateRunes().Count() == 1) _chars[word] = readings;
-            else _words[word] = readings;
+            if (word.EnumerateRunes().Count() == 1)
+            {
+                // Inside a longer word a character is read as a common word, not as a surname (区 qu, not Ou).
+                _chars[word] = [.. list.Take(MaxReadings)];
+                _inWords[word] = common.TryGetValue(word, out var c) ? [.. c.Take(MaxReadings)] : _chars[word];
+            }
+            else _words[word] = [.. list.Take(MaxReadings)];
         }
     }
 
@@ -40,7 +51,7 @@ public sealed class Pinyin
         var readings = new List<string> { "" };
         foreach (var rune in simplified.EnumerateRunes())
         {
-            if (!_chars.TryGetValue(rune.ToString(), out var options)) return [];
+            if (!_inWords.TryGetValue(rune.ToString(), out var options)) return [];
             var next = new List<string>();
             foreach (var head in readings)
                 foreach (var o in options)

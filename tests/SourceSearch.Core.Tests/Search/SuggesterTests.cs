@@ -44,6 +44,9 @@ public sealed class SuggesterTests(AnalysisFixture fx) : IAsyncLifetime
         Assert.Contains("hang", hang);
         // A dictionary word reads as the dictionary says, not as every combination of its characters.
         Assert.Equal(["yinhang"], Reader.Value.Readings("银行"));
+        // A word not in the dictionary is read character by character, a surname reading (区 Ou) left out.
+        Assert.Equal(["suzhougongyeyuanqu"], Reader.Value.Readings("苏州工业园区"));
+        Assert.Contains("ou", Reader.Value.Readings("区"));
         Assert.Empty(Reader.Value.Readings("abc"));
         Assert.Equal("suzhou", Pinyin.KeyOf("Su Zhou"));
         Assert.Null(Pinyin.KeyOf("su1zhou1"));
