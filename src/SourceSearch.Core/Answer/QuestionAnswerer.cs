@@ -243,6 +243,9 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         var best = scored[0];
         var ev = best.Evidence;
         var reason = Answerable(ev);
+        // A question about 杭州 is not answered by a sentence about 苏州: a name of the question (one the dictionary knows as
+        // a name) that is neither in the sentence nor around it, where the sentence names another, asks about something else.
+        if (reason is null && profile.NamesAnother(best.Sentence.Text, ev.MissingNames, analyzer)) reason = NotFoundReason.NameMissing;
         if (reason is not null)
             return NotFound(Closest(passages, scored), reason.Value, ev.MissingNames) with { Evidence = ev };
 
@@ -601,6 +604,18 @@ internal sealed partial class QuestionProfile
             if (folded.Contains(term, StringComparison.OrdinalIgnoreCase)) found += w;
         }
         return total == 0 ? 0 : found / total;
+    }
+
+    /// <summary>
+    /// Some of <paramref name="missing"/> are names the dictionary knows (places, people), and the sentence names another
+    /// one the question does not: it is about someone or somewhere else.
+    /// </summary>
+    public bool NamesAnother(string sentence, IReadOnlyList<string> missing, Analyzer analyzer)
+    {
+        var dictionary = analyzer.Segmenter.Dictionary;
+        if (!missing.Any(dictionary.IsName)) return false;
+        return analyzer.Analyze(sentence, Script.Unknown)
+            .Any(t => t.Type == TokenType.Word && !t.IsPart && t.Term.Length >= 2 && dictionary.IsName(t.Term) && !Words.Contains(t.Term));
     }
 
     /// <summary>Share of the question's content characters (those of its grams, not of the title) the folded text holds.</summary>
