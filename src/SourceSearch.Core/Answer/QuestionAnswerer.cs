@@ -23,7 +23,12 @@ public sealed record AnswerResult(
     public string? ReasonText { get; init; }
     /// <summary>What the best sentence had of the question (extractive answers; for measuring, not shown).</summary>
     public AnswerEvidence? Evidence { get; init; }
+    /// <summary>Every candidate sentence as ranked, best first, with its ranking features (for measuring and learning, not shown).</summary>
+    public IReadOnlyList<AnswerCandidate> Candidates { get; init; } = [];
 }
+
+/// <summary>A candidate sentence: what it would quote (widened as a first quote is) and its ranking features.</summary>
+public sealed record AnswerCandidate(string Quote, IReadOnlyList<double> Features);
 
 /// <summary>A Chinese word of a quote and what it means in English (CC-CEDICT).</summary>
 public sealed record Gloss(string Word, IReadOnlyList<string> English);
@@ -47,11 +52,13 @@ public sealed class AnswerOptions
     /// <summary>
     /// The "found or not found" decision: weights of the evidence of the best sentence — bias, coverage, characterCoverage,
     /// contextCoverage, namesNear, numbersInSentence, kind present (or none asked), focus term, proximity, gramsAround,
-    /// wordsAround (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
+    /// wordsAround, longestMatch, pairShare (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
     /// sets, with another set's questions as the unanswerable ones, by scripts/train-answerability (README, Evaluation).
     /// </summary>
-    public double[] AnswerabilityWeights { get; set; } = [-11.077, 2.877, 0.564, 5.412, 1.565, 1.163, 0.570, 0.698, -0.430, 3.943, 1.924];
-    public double AnswerabilityThreshold { get; set; } = -0.067;
+    public double[] AnswerabilityWeights { get; set; } = [-12.666, 0.320, 0.553, 5.631, 1.550, 1.951, 2.467, 0.010, 0.046, 4.006, 1.186, -6.301, 7.650];
+    public double AnswerabilityThreshold { get; set; } = -0.210;
+    /// <summary>A name of the question the answer's passage never mentions, where the sentence names another, makes it "not found" when both are names the dictionary knows this well (its frequency).</summary>
+    public int KnownNameFrequency { get; set; } = 500;
     /// <summary>Ranking: how much a missing name lowers a sentence (0 not at all, 1 to nothing).</summary>
     public double NameWeight { get; set; } = 0.5;
     /// <summary>Ranking: how much a missing number of the question (1992年) lowers a sentence.</summary>
@@ -63,6 +70,11 @@ public sealed class AnswerOptions
     public double ProximityWeight { get; set; } = 0.0;
     /// <summary>Ranking: weight of the share of the question's content characters (beside its grams) in a sentence.</summary>
     public double CharacterWeight { get; set; } = 0.3;
+    /// <summary>
+    /// Learned ranking of candidate sentences, weights of QuestionAnswerer.RankingFeatures (empty: the hand-made rank alone).
+    /// Learned on the tune part of the shared sets by scripts/train-answerability ranking (README, Evaluation).
+    /// </summary>
+    public double[] RankingWeights { get; set; } = [0, 0.608, 1.092, 0.881, 0.024, 0.183, 0.285, -0.334, 0.062, 0.195, 1.988, -1.085, 1.727, -0.370, 0.373, 0.802];
 }
 
 /// <summary>Why an answer was "not found".</summary>
@@ -85,6 +97,9 @@ public sealed record AnswerEvidence(
     /// <summary>Share of the question's content grams, and of its content words, in the sentence, its title and the text just before it.</summary>
     public double GramsAround { get; init; }
     public double WordsAround { get; init; }
+    /// <summary>The longest stretch of the question (without its question words) in the sentence, as a share of its length; the share of its character pairs there.</summary>
+    public double LongestMatch { get; init; }
+    public double PairShare { get; init; }
 }
 
 /// <summary>
@@ -236,18 +251,31 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             double characters = profile.CharacterCoverage(folded, title);
             if (coverage <= 0 && characters <= 0) continue;
             var evidence = profile.Evidence(folded, context, coverage, characters, passageCoverage, rank, sentence.Hit.Score / Math.Max(top, 1e-9));
-            scored.Add((sentence, Rank(evidence), evidence));
+            scored.Add((sentence, Rank(evidence, sentence.End - sentence.Start), evidence));
         }
         if (scored.Count == 0) return NotFound(Closest(passages, []), NotFoundReason.NothingMatched, []);
         scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        // For measuring (eval --features): each candidate as ranked, with what it would quote.
+        var measured = scored.Select(c =>
+        {
+            var w = Widen(c.Sentence);
+            return new AnswerCandidate(w.Text, RankingFeatures(c.Evidence, HandRank(c.Evidence), c.Sentence.End - c.Sentence.Start));
+        }).ToList();
         var best = scored[0];
         var ev = best.Evidence;
         var reason = Answerable(ev);
         // A question about 杭州 is not answered by a sentence about 苏州: a name of the question (one the dictionary knows as
-        // a name) that is neither in the sentence nor around it, where the sentence names another, asks about something else.
-        if (reason is null && profile.NamesAnother(best.Sentence.Text, ev.MissingNames, analyzer)) reason = NotFoundReason.NameMissing;
+        // a name) that is nowhere in the sentence's passage or title, where the sentence names another, asks about something
+        // else. (Named elsewhere in the passage, it may be what the sentence's 他 or 该市 refers to.)
+        if (reason is null && ev.MissingNames.Count > 0)
+        {
+            var hit = best.Sentence.Hit;
+            string around = titles[hit.Id] + "\n" + Squash(analyzer.FoldToString(hit.ArticleText[hit.Start..hit.End]));
+            var absent = ev.MissingNames.Where(n => !around.Contains(n, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (profile.NamesAnother(best.Sentence.Text, absent, analyzer, options.KnownNameFrequency)) reason = NotFoundReason.NameMissing;
+        }
         if (reason is not null)
-            return NotFound(Closest(passages, scored), reason.Value, ev.MissingNames) with { Evidence = ev };
+            return NotFound(Closest(passages, scored), reason.Value, ev.MissingNames) with { Evidence = ev, Candidates = measured };
 
         var chosen = new List<PassageHitSentence> { Widen(best.Sentence) };
         foreach (var (s, score, e) in scored.Skip(1))
@@ -260,7 +288,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         var citations = chosen.Select((s, i) => new Citation(i + 1, s.Hit.Id, s.Start, s.End, s.Text, s.Hit.Title)).ToList();
         var answer = new StringBuilder();
         foreach (var c in citations) answer.Append(Defuse(c.Quote.Trim())).Append(" [").Append(c.N).Append(']').Append(c.N < citations.Count ? " " : "");
-        return new AnswerResult(question, true, answer.ToString(), "extractive", citations, terms) { Evidence = ev };
+        return new AnswerResult(question, true, answer.ToString(), "extractive", citations, terms) { Evidence = ev, Candidates = measured };
 
         AnswerResult NotFound(IReadOnlyList<Citation> closest, NotFoundReason why, IReadOnlyList<string> missing) =>
             new(question, false, profile.NotFound, "extractive", [], terms)
@@ -274,7 +302,33 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
     // The rank of a candidate sentence: the weighted share of the question it holds, times what it has of the
     // question's names and numbers, whether it holds the kind of answer asked for, how close together its matched
     // terms are, and how well its passage was retrieved. Each factor is explained in AnswerEvidence.
-    private double Rank(AnswerEvidence e)
+    private double Rank(AnswerEvidence e, int length)
+    {
+        double hand = HandRank(e);
+        if (options.RankingWeights.Length == 0) return hand;
+        var x = RankingFeatures(e, hand, length);
+        double z = 0;
+        for (int i = 0; i < Math.Min(x.Length, options.RankingWeights.Length); i++) z += options.RankingWeights[i] * x[i];
+        return z;
+    }
+
+    /// <summary>
+    /// What a learned rank weighs (AnswerOptions.RankingWeights, by scripts/train-answerability): bias, coverage,
+    /// characterCoverage, contextCoverage, namesNear, numbersInSentence, kind present (or none asked), proximity,
+    /// gramsAround, wordsAround, the passage's score (share of the best's), its rank / 8, the log of the hand-made rank,
+    /// the sentence's length / 200, and how it echoes the question (LongestMatch, PairShare).
+    /// </summary>
+    internal static double[] RankingFeatures(AnswerEvidence e, double hand, int length) =>
+    [
+        1, e.Coverage, e.CharacterCoverage, e.ContextCoverage, e.NamesNear, e.NumbersInSentence,
+        e.Asked == AnswerKind.None || e.KindPresent ? 1 : 0, e.Proximity, e.GramsAround, e.WordsAround,
+        Math.Max(0, e.PassageScore), e.PassageRank / 8.0, Math.Log(Math.Max(hand, 0) + 1e-3), length / 200.0,
+        e.LongestMatch, e.PairShare,
+    ];
+
+    // The hand-made rank: the share of the question the sentence holds, times what it has of the question's names and
+    // numbers, whether it holds the kind of answer asked for, and how well its passage was retrieved.
+    private double HandRank(AnswerEvidence e)
     {
         double score = e.Coverage + options.CharacterWeight * e.CharacterCoverage;
         score *= 1 - options.NameWeight * (1 - e.NamesNear);
@@ -310,6 +364,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         [
             1, e.Coverage, e.CharacterCoverage, e.ContextCoverage, e.NamesNear, e.NumbersInSentence,
             e.Asked == AnswerKind.None || e.KindPresent ? 1 : 0, e.HasFocusTerm ? 1 : 0, e.Proximity, e.GramsAround, e.WordsAround,
+            e.LongestMatch, e.PairShare,
         ];
         var w = options.AnswerabilityWeights;
         double z = 0;
@@ -391,6 +446,8 @@ internal sealed partial class QuestionProfile
     public IReadOnlyList<string> Names { get; init; } = [];
     /// <summary>The question's own numbers (1992 in 1992年4月): an answer about another year does not answer it.</summary>
     public IReadOnlyList<string> Numbers { get; init; } = [];
+    /// <summary>The question folded, its question words and punctuation as '|' (where a match may not run through).</summary>
+    public string Plain { get; init; } = "";
     public required string NotFound { get; init; }
     public bool English { get; init; }
     public bool Traditional { get; init; }
@@ -467,11 +524,52 @@ internal sealed partial class QuestionProfile
             AsksNumber = asksNumber,
             Asked = asksTime ? AnswerKind.Time : asksNumber ? AnswerKind.Number : AnswerKind.None,
             Names = names,
+            Plain = PlainOf(question, asking, analyzer),
             Numbers = numbers,
             English = english,
             Traditional = traditional,
             NotFound = english ? "No answer found in the corpus." : traditional ? "語料庫中沒有找到答案。" : "语料库中没有找到答案。",
         };
+    }
+
+    // The question as text an answer would echo: question words and punctuation cut it into pieces.
+    private static string PlainOf(string question, List<(int Start, int End)> asking, Analyzer analyzer)
+    {
+        var chars = question.ToCharArray();
+        foreach (var (start, end) in asking)
+            for (int i = start; i < end && i < chars.Length; i++) chars[i] = '|';
+        for (int i = 0; i < chars.Length; i++)
+            if (char.IsPunctuation(chars[i]) || char.IsSymbol(chars[i]) || char.IsWhiteSpace(chars[i])) chars[i] = '|';
+        return analyzer.FoldToString(new string(chars)).Replace(" ", "");
+    }
+
+    /// <summary>
+    /// How much of the question the sentence says in the question's own order: the longest stretch of the question (folded,
+    /// without its question words) found in the sentence, as a share of the question's length, and the share of the
+    /// question's character pairs found in it. A sentence that answers often echoes its question around the answer.
+    /// </summary>
+    public (double LongestMatch, double PairShare) Echo(string folded)
+    {
+        string q = Plain;
+        int letters = q.Count(c => c != '|');
+        if (letters == 0) return (0, 0);
+        int longest = 0;
+        for (int i = 0; i < q.Length; i++)
+        {
+            if (q[i] == '|') continue;
+            int len = longest + 1;
+            // Grow from the longest found so far: only a longer match changes the answer.
+            while (i + len <= q.Length && q.AsSpan(i, len).IndexOf('|') < 0 && folded.Contains(q.AsSpan(i, len), StringComparison.Ordinal))
+                longest = len++;
+        }
+        int pairs = 0, found = 0;
+        for (int i = 0; i + 2 <= q.Length; i++)
+        {
+            if (q[i] == '|' || q[i + 1] == '|') continue;
+            pairs++;
+            if (folded.Contains(q.AsSpan(i, 2), StringComparison.Ordinal)) found++;
+        }
+        return (longest / (double)letters, pairs == 0 ? 0 : found / (double)pairs);
     }
 
     /// <summary>What a candidate sentence (folded, squashed) has of the question; its context is its title and the text just before it.</summary>
@@ -500,12 +598,15 @@ internal sealed partial class QuestionProfile
         // Unweighted, with the title and the text before: how much of the question the sentence's surroundings say at all.
         string around = folded + "\n" + context;
         double grams = Grams.Count == 0 ? 1 : Grams.Count(g => around.Contains(g, StringComparison.Ordinal)) / (double)Grams.Count;
+        var echo = Echo(folded);
         var contentWords = Words.Where(w => w.Length >= 2 && CharClass.IsHan(w[0])).ToList();
         double wordsThere = contentWords.Count == 0 ? 1 : contentWords.Count(w => around.Contains(w, StringComparison.Ordinal)) / (double)contentWords.Count;
         return new AnswerEvidence(coverage, characters, passageCoverage, near, missing, numbers, Asked, kind, HasFocusTerm(folded), Proximity(folded), rank, passageScore)
         {
             GramsAround = grams,
             WordsAround = wordsThere,
+            LongestMatch = echo.LongestMatch,
+            PairShare = echo.PairShare,
         };
     }
 
@@ -610,12 +711,15 @@ internal sealed partial class QuestionProfile
     /// Some of <paramref name="missing"/> are names the dictionary knows (places, people), and the sentence names another
     /// one the question does not: it is about someone or somewhere else.
     /// </summary>
-    public bool NamesAnother(string sentence, IReadOnlyList<string> missing, Analyzer analyzer)
+    public bool NamesAnother(string sentence, IReadOnlyList<string> missing, Analyzer analyzer, int knownFrequency)
     {
         var dictionary = analyzer.Segmenter.Dictionary;
-        if (!missing.Any(dictionary.IsName)) return false;
+        // Only names the dictionary knows well: its tags are loose (两国, 海港 and 桃山 are place names to it), its
+        // frequencies tell 深圳 and 杭州 from them.
+        bool Known(string w) => w.Length >= 2 && dictionary.IsName(w) && dictionary.Frequency(w) >= knownFrequency;
+        if (!missing.Any(Known)) return false;
         return analyzer.Analyze(sentence, Script.Unknown)
-            .Any(t => t.Type == TokenType.Word && !t.IsPart && t.Term.Length >= 2 && dictionary.IsName(t.Term) && !Words.Contains(t.Term));
+            .Any(t => t.Type == TokenType.Word && Known(t.Term) && !Words.Contains(t.Term)); // parts too: 苏州 of 苏州市
     }
 
     /// <summary>Share of the question's content characters (those of its grams, not of the title) the folded text holds.</summary>
