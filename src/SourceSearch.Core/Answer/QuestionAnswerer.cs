@@ -55,8 +55,8 @@ public sealed class AnswerOptions
     /// wordsAround, longestMatch, pairShare (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
     /// sets, with another set's questions as the unanswerable ones, by scripts/train-answerability (README, Evaluation).
     /// </summary>
-    public double[] AnswerabilityWeights { get; set; } = [-12.666, 0.320, 0.553, 5.631, 1.550, 1.951, 2.467, 0.010, 0.046, 4.006, 1.186, -6.301, 7.650];
-    public double AnswerabilityThreshold { get; set; } = -0.210;
+    public double[] AnswerabilityWeights { get; set; } = [-12.666, 0.379, 0.548, 5.564, 1.571, 1.960, 2.479, -0.012, 0.052, 4.004, 1.208, -6.327, 7.644];
+    public double AnswerabilityThreshold { get; set; } = -0.086;
     /// <summary>A name of the question the answer's passage never mentions, where the sentence names another, makes it "not found" when both are names the dictionary knows this well (its frequency).</summary>
     public int KnownNameFrequency { get; set; } = 500;
     /// <summary>Ranking: how much a missing name lowers a sentence (0 not at all, 1 to nothing).</summary>
@@ -74,7 +74,7 @@ public sealed class AnswerOptions
     /// Learned ranking of candidate sentences, weights of QuestionAnswerer.RankingFeatures (empty: the hand-made rank alone).
     /// Learned on the tune part of the shared sets by scripts/train-answerability ranking (README, Evaluation).
     /// </summary>
-    public double[] RankingWeights { get; set; } = [0, 0.608, 1.092, 0.881, 0.024, 0.183, 0.285, -0.334, 0.062, 0.195, 1.988, -1.085, 1.727, -0.370, 0.373, 0.802];
+    public double[] RankingWeights { get; set; } = [0, 0.602, 1.089, 0.872, 0.084, 0.164, 0.290, -0.324, 0.070, 0.198, 1.991, -1.084, 1.731, -0.367, 0.367, 0.790];
 }
 
 /// <summary>Why an answer was "not found".</summary>
@@ -411,7 +411,9 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
     private PassageHitSentence Widen(PassageHitSentence s)
     {
         int end = s.End;
-        foreach (var next in Sentences.Split(s.Hit.ArticleText, s.End, s.Hit.End, options.MaxQuoteLength))
+        // Past the passage's end too: passages are cut by length, an answer's next sentence is not.
+        string text = s.Hit.ArticleText;
+        foreach (var next in Sentences.Split(text, s.End, Math.Min(text.Length, Math.Max(s.Hit.End, s.Start + options.WidenTo + 1)), options.MaxQuoteLength))
         {
             if (next.End - s.Start > options.WidenTo) break;
             end = next.End;
@@ -510,8 +512,11 @@ internal sealed partial class QuestionProfile
         bool asksNumber = NumberCues.Any(folded.Contains) || (english && EnglishNumberCues.Any(c => cues.Contains(c, StringComparison.OrdinalIgnoreCase)));
         bool asksTime = TimeCues.Any(folded.Contains) || (englishQuestion is not null && EnglishTimeCues.Any(c => (" " + cues).Contains(" " + c, StringComparison.OrdinalIgnoreCase)));
         // Every name of the question, as the key term is chosen (above), but not a question word's neighbour.
+        // An unknown word ending in a function character (南竿会, 澳村会: the HMM took 会 in) is no name as it stands.
         var names = words.Where(w => w.Length >= 2 && !w.All(char.IsAsciiDigit) && !w.Contains('.')
-                                     && (dictionary.IsName(w) || (!dictionary.IsWord(w) && w.Length >= 3) || !w.Any(c => CharClass.IsHan(c))))
+                                     && (dictionary.IsName(w)
+                                         || (!dictionary.IsWord(w) && w.Length >= 3 && !Searcher.FunctionCharacters.Contains(w[^1..]))
+                                         || !w.Any(c => CharClass.IsHan(c))))
             .Distinct().ToList();
         // Its numbers: digits of two or more (1992, 50), not 1 or 2 (一个, 两家 fold to digits too).
         var numbers = tokens.Where(t => t.Type == TokenType.Number && !t.IsPart && t.Term.Length >= 2 && t.Term.All(c => char.IsAsciiDigit(c) || c == '.'))
