@@ -22,7 +22,7 @@ internal static class EvalCommand
         {
             Description = "Also ask every question, as `ask` does: answer-hit@1 (a gold answer in the first quote, at most 200 characters), share answered, " +
                           "share with a citation, citations whose quote is not the text at its offsets; and the same by part: the questions are split " +
-                          "in two by a hash of their text, 'tune' and 'held-out' (the answerer's thresholds were tuned on the first only).",
+                          "in two by a hash of their text, 'tune' and 'held-out' (the answerer's weights were learned on the first only).",
         };
         var questionsFile = new Option<string?>("--questions")
         {
@@ -39,7 +39,7 @@ internal static class EvalCommand
         var features = new Option<string?>("--features")
         {
             Description = "With --answers: write a JSON line for every question asked (part, unanswerable or not, found, whether the best sentence holds a " +
-                          "gold answer, and the evidence its answer was decided on) to this file, to see and set the answerer's thresholds.",
+                          "gold answer, the evidence its answer was decided on, and every candidate sentence's ranking features) to this file, for scripts/train-answerability.",
         };
         var noTranslate = new Option<bool>("--no-translate") { Description = "Search English questions as they are, without translating them to Chinese terms (for comparison)." };
         var misses = new Option<int>("--show-misses") { Description = "Print up to N questions whose gold document is not in the top 5, with its rank and what came first (to stderr).", DefaultValueFactory = _ => 0 };
