@@ -109,6 +109,28 @@ public sealed class ApiTests(WebServer server) : IClassFixture<WebServer>
     }
 
     [Fact]
+    public async Task Ask_not_found_gives_the_closest_passages_and_why()
+    {
+        var response = await Client.PostAsJsonAsync("/api/ask", new { question = "深圳有多少家人工智能企业？" });
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        var a = JsonDocument.Parse(body).RootElement;
+        Assert.False(a.GetProperty("found").GetBoolean());
+        Assert.Empty(a.GetProperty("citations").EnumerateArray());
+        var closest = a.GetProperty("closest").EnumerateArray().ToList();
+        Assert.NotEmpty(closest);
+        foreach (var c in closest)
+        {
+            string text = await ArticleTextAsync(c.GetProperty("id").GetString()!);
+            Assert.Equal(text[c.GetProperty("start").GetInt32()..c.GetProperty("end").GetInt32()], c.GetProperty("quote").GetString());
+            Assert.False(string.IsNullOrEmpty(c.GetProperty("title").GetString()));
+        }
+        Assert.False(string.IsNullOrEmpty(a.GetProperty("reason").GetString()));
+        Assert.False(string.IsNullOrEmpty(a.GetProperty("reasonText").GetString()));
+        Assert.Contains("深圳", a.GetProperty("searched").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
     public async Task Ask_stream_sends_the_answer_as_an_event()
     {
         string body = await Client.GetStringAsync("/api/ask/stream?question=" + Enc("苏州人工智能产业规模有多大？"));

@@ -16,7 +16,19 @@ public sealed record AnswerResult(
     public IReadOnlyList<TranslatedWord>? Translation { get; init; }
     /// <summary>For an English question: English glosses of the Chinese key terms in the quotes.</summary>
     public IReadOnlyList<Gloss>? Glosses { get; init; }
+    /// <summary>For a "not found": the nearest passages (their best sentences), best first, each quote the article's text at its offsets.</summary>
+    public IReadOnlyList<Citation> Closest { get; init; } = [];
+    /// <summary>For a "not found": why, and the same said for a reader in the question's language.</summary>
+    public NotFoundReason? Reason { get; init; }
+    public string? ReasonText { get; init; }
+    /// <summary>What the best sentence had of the question (extractive answers; for measuring, not shown).</summary>
+    public AnswerEvidence? Evidence { get; init; }
+    /// <summary>Every candidate sentence as ranked, best first, with its ranking features (for measuring and learning, not shown).</summary>
+    public IReadOnlyList<AnswerCandidate> Candidates { get; init; } = [];
 }
+
+/// <summary>A candidate sentence: what it would quote (widened as a first quote is) and its ranking features.</summary>
+public sealed record AnswerCandidate(string Quote, IReadOnlyList<double> Features);
 
 /// <summary>A Chinese word of a quote and what it means in English (CC-CEDICT).</summary>
 public sealed record Gloss(string Word, IReadOnlyList<string> English);
@@ -27,14 +39,67 @@ public sealed class AnswerOptions
     public int Passages { get; set; } = 8;
     /// <summary>Longest quote; longer sentences are cut at clause boundaries.</summary>
     public int MaxQuoteLength { get; set; } = 200;
-    /// <summary>Share of the question's content (its grams) the answering passage must contain: below it, "not found".</summary>
-    public double MinCoverage { get; set; } = 0.4;
     /// <summary>A first quote shorter than this takes in the sentences after it while it stays within this length.</summary>
     public int WidenTo { get; set; } = 160;
     /// <summary>Passages given to the LLM.</summary>
     public int LlmPassages { get; set; } = 5;
     /// <summary>Most sentences in an answer.</summary>
     public int MaxSentences { get; set; } = 2;
+    /// <summary>Nearest passages given with a "not found" (closest passages).</summary>
+    public int ClosestPassages { get; set; } = 3;
+    /// <summary>Characters before a sentence that count as its context for the question's names (a pronoun refers back).</summary>
+    public int ContextBefore { get; set; } = 120;
+    /// <summary>
+    /// The "found or not found" decision: weights of the evidence of the best sentence — bias, coverage, characterCoverage,
+    /// contextCoverage, namesNear, numbersInSentence, kind present (or none asked), focus term, proximity, gramsAround,
+    /// wordsAround, longestMatch, pairShare (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
+    /// sets, with another set's questions as the unanswerable ones, by scripts/train-answerability (README, Evaluation).
+    /// </summary>
+    public double[] AnswerabilityWeights { get; set; } = [-12.666, 0.379, 0.548, 5.564, 1.571, 1.960, 2.479, -0.012, 0.052, 4.004, 1.208, -6.327, 7.644];
+    public double AnswerabilityThreshold { get; set; } = -0.086;
+    /// <summary>A name of the question the answer's passage never mentions, where the sentence names another, makes it "not found" when both are names the dictionary knows this well (its frequency).</summary>
+    public int KnownNameFrequency { get; set; } = 500;
+    /// <summary>Ranking: how much a missing name lowers a sentence (0 not at all, 1 to nothing).</summary>
+    public double NameWeight { get; set; } = 0.5;
+    /// <summary>Ranking: how much a missing number of the question (1992年) lowers a sentence.</summary>
+    public double NumberWeight { get; set; } = 0.4;
+    /// <summary>Ranking: the kind of answer asked for (a number, a time) present, and absent.</summary>
+    public double KindBonus { get; set; } = 1.25;
+    public double KindPenalty { get; set; } = 0.6;
+    /// <summary>Ranking: how much scattered matches (the question's terms far apart in the sentence) lower it.</summary>
+    public double ProximityWeight { get; set; } = 0.0;
+    /// <summary>Ranking: weight of the share of the question's content characters (beside its grams) in a sentence.</summary>
+    public double CharacterWeight { get; set; } = 0.3;
+    /// <summary>
+    /// Learned ranking of candidate sentences, weights of QuestionAnswerer.RankingFeatures (empty: the hand-made rank alone).
+    /// Learned on the tune part of the shared sets by scripts/train-answerability ranking (README, Evaluation).
+    /// </summary>
+    public double[] RankingWeights { get; set; } = [0, 0.602, 1.089, 0.872, 0.084, 0.164, 0.290, -0.324, 0.070, 0.198, 1.991, -1.084, 1.731, -0.367, 0.367, 0.790];
+}
+
+/// <summary>Why an answer was "not found".</summary>
+public enum NotFoundReason { NothingMatched, NameMissing, NumberMissing, KindMissing, TooLittle }
+
+/// <summary>What a question asks for, when the answer's kind can be checked.</summary>
+public enum AnswerKind { None, Number, Time }
+
+/// <summary>
+/// What the best sentence has of the question: the evidence a "found" is decided on.
+/// Coverage: weighted share of the question's content in the sentence; ContextCoverage: the same in its passage.
+/// NamesNear: share of the question's names in the sentence (1 each) or only in its title or just before it (0.7 each).
+/// NumbersInSentence: share of the question's own numbers (1992年) in it. Asked/KindPresent: a number or time asked, and
+/// one there. Proximity: how close together its matched terms are (1 = next to each other).
+/// </summary>
+public sealed record AnswerEvidence(
+    double Coverage, double CharacterCoverage, double ContextCoverage, double NamesNear, IReadOnlyList<string> MissingNames, double NumbersInSentence,
+    AnswerKind Asked, bool KindPresent, bool HasFocusTerm, double Proximity, int PassageRank, double PassageScore)
+{
+    /// <summary>Share of the question's content grams, and of its content words, in the sentence, its title and the text just before it.</summary>
+    public double GramsAround { get; init; }
+    public double WordsAround { get; init; }
+    /// <summary>The longest stretch of the question (without its question words) in the sentence, as a share of its length; the share of its character pairs there.</summary>
+    public double LongestMatch { get; init; }
+    public double PairShare { get; init; }
 }
 
 /// <summary>
@@ -152,61 +217,184 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             return new AnswerResult(question, false, profile.NotFound, "extractive", [], [], Error: "the question has nothing to search for");
 
         var (passages, terms) = await searcher.PassagesAsync(question, options.Passages, cancel);
-        if (passages.Count == 0) return NotFound();
+        if (passages.Count == 0) return NotFound([], NotFoundReason.NothingMatched, []);
 
-        // Candidate sentences of the passages whose text has the question's key term (its rarest
-        // content word): a passage without 深圳 does not answer a question about 深圳.
+        // Every sentence of the passages is a candidate; what it lacks (the question's names, the kind of answer) lowers
+        // its rank, and decides below whether the best one answers at all.
         double top = passages[0].Score;
-        var candidates = new List<(PassageHitSentence Sentence, string Folded, int Rank)>();
-        var passageCoverage = new Dictionary<Searcher.PassageHit, double>(ReferenceEqualityComparer.Instance); // not record equality: it would hash whole articles
+        var candidates = new List<(PassageHitSentence Sentence, string Folded, int Rank, string Context, double PassageCoverage)>();
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (p, rank) in passages.Select((p, i) => (p, i)))
         {
-            string passageFolded = Squash(analyzer.FoldToString(p.ArticleText[p.Start..p.End]));
-            if (!profile.HasKeyTerm(passageFolded)) continue;
-            passageCoverage[p] = profile.Coverage(passageFolded, null);
+            if (!titles.TryGetValue(p.Id, out var title))
+                titles[p.Id] = title = Squash(analyzer.FoldToString(p.Title));
+            double passageCoverage = profile.Coverage(Squash(analyzer.FoldToString(p.ArticleText[p.Start..p.End])), null);
             foreach (var s in Sentences.Split(p.ArticleText, p.Start, p.End, options.MaxQuoteLength))
-                candidates.Add((new PassageHitSentence(p, s.Start, s.End), Squash(analyzer.FoldToString(p.ArticleText[s.Start..s.End])), rank));
+            {
+                // A name may be said just before the sentence that answers (他, 该公司 then refer to it): the text just before counts as its context.
+                int from = Math.Max(p.Start, s.Start - options.ContextBefore);
+                string context = title + "\n" + Squash(analyzer.FoldToString(p.ArticleText[from..s.Start]));
+                candidates.Add((new PassageHitSentence(p, s.Start, s.End), Squash(analyzer.FoldToString(p.ArticleText[s.Start..s.End])), rank, context, passageCoverage));
+            }
         }
         // A question term found in few of the candidate sentences tells them apart (叶柄); one in
         // most of them (the article's subject) does not: weight terms by their rarity among them.
         var weights = profile.Weights(candidates.Select(c => c.Folded).ToList());
-        var sentences = new List<(PassageHitSentence Sentence, double Score, double Coverage)>();
-        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (sentence, folded, rank) in candidates)
+        var scored = new List<(PassageHitSentence Sentence, double Score, AnswerEvidence Evidence)>();
+        foreach (var (sentence, folded, rank, context, passageCoverage) in candidates)
         {
             // What the article is about (its title's grams) says nothing about which sentence answers.
-            if (!titles.TryGetValue(sentence.Hit.Id, out var title))
-                titles[sentence.Hit.Id] = title = Squash(analyzer.FoldToString(sentence.Hit.Title));
+            string title = titles[sentence.Hit.Id];
             double coverage = profile.Coverage(folded, weights, title);
-            if (coverage <= 0) continue;
-            double score = coverage;
-            if (profile.AsksNumber) score *= HasNumber(folded) ? 1.25 : 0.6;
-            score *= 1 + 0.3 * Math.Max(0, sentence.Hit.Score) / Math.Max(top, 1e-9); // the better passage, the likelier
-            score *= 1 - 0.02 * rank;
-            sentences.Add((sentence, score, passageCoverage[sentence.Hit]));
+            // The answering sentence of an article about the question's subject may share only characters with the
+            // rest of the question (本鱼体呈银灰色 for 身体是什么颜色): they count too, less.
+            double characters = profile.CharacterCoverage(folded, title);
+            if (coverage <= 0 && characters <= 0) continue;
+            var evidence = profile.Evidence(folded, context, coverage, characters, passageCoverage, rank, sentence.Hit.Score / Math.Max(top, 1e-9));
+            scored.Add((sentence, Rank(evidence, sentence.End - sentence.Start), evidence));
         }
-        if (sentences.Count == 0) return NotFound();
-        sentences.Sort((a, b) => b.Score.CompareTo(a.Score));
-        var best = sentences[0];
-        if (best.Coverage < options.MinCoverage) return NotFound();
-        string bestFolded = Squash(analyzer.FoldToString(best.Sentence.Text));
-        if (profile.AsksNumber && !HasNumber(bestFolded)) return NotFound();
-        // Beyond the name it is about, the quote must hold something of what is asked (房价 in 深圳的房价是多少).
-        if (!profile.HasFocusTerm(bestFolded)) return NotFound();
+        if (scored.Count == 0) return NotFound(Closest(passages, []), NotFoundReason.NothingMatched, []);
+        scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        // For measuring (eval --features): each candidate as ranked, with what it would quote.
+        var measured = scored.Select(c =>
+        {
+            var w = Widen(c.Sentence);
+            return new AnswerCandidate(w.Text, RankingFeatures(c.Evidence, HandRank(c.Evidence), c.Sentence.End - c.Sentence.Start));
+        }).ToList();
+        var best = scored[0];
+        var ev = best.Evidence;
+        var reason = Answerable(ev);
+        // A question about 杭州 is not answered by a sentence about 苏州: a name of the question (one the dictionary knows as
+        // a name) that is nowhere in the sentence's passage or title, where the sentence names another, asks about something
+        // else. (Named elsewhere in the passage, it may be what the sentence's 他 or 该市 refers to.)
+        if (reason is null && ev.MissingNames.Count > 0)
+        {
+            var hit = best.Sentence.Hit;
+            string around = titles[hit.Id] + "\n" + Squash(analyzer.FoldToString(hit.ArticleText[hit.Start..hit.End]));
+            var absent = ev.MissingNames.Where(n => !around.Contains(n, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (profile.NamesAnother(best.Sentence.Text, absent, analyzer, options.KnownNameFrequency)) reason = NotFoundReason.NameMissing;
+        }
+        if (reason is not null)
+            return NotFound(Closest(passages, scored), reason.Value, ev.MissingNames) with { Evidence = ev, Candidates = measured };
 
         var chosen = new List<PassageHitSentence> { Widen(best.Sentence) };
-        foreach (var (s, score, _) in sentences.Skip(1))
+        foreach (var (s, score, e) in scored.Skip(1))
         {
             if (chosen.Count >= options.MaxSentences || score < best.Score * 0.85) break;
+            if (Answerable(e) is not null) continue;
             if (chosen.Any(c => c.Hit.Id == s.Hit.Id && c.Start < s.End && s.Start < c.End)) continue;
             chosen.Add(s);
         }
         var citations = chosen.Select((s, i) => new Citation(i + 1, s.Hit.Id, s.Start, s.End, s.Text, s.Hit.Title)).ToList();
         var answer = new StringBuilder();
         foreach (var c in citations) answer.Append(Defuse(c.Quote.Trim())).Append(" [").Append(c.N).Append(']').Append(c.N < citations.Count ? " " : "");
-        return new AnswerResult(question, true, answer.ToString(), "extractive", citations, terms);
+        return new AnswerResult(question, true, answer.ToString(), "extractive", citations, terms) { Evidence = ev, Candidates = measured };
 
-        AnswerResult NotFound() => new(question, false, profile.NotFound, "extractive", [], terms);
+        AnswerResult NotFound(IReadOnlyList<Citation> closest, NotFoundReason why, IReadOnlyList<string> missing) =>
+            new(question, false, profile.NotFound, "extractive", [], terms)
+            {
+                Closest = closest,
+                Reason = why,
+                ReasonText = profile.Explain(why, missing),
+            };
+    }
+
+    // The rank of a candidate sentence: the weighted share of the question it holds, times what it has of the
+    // question's names and numbers, whether it holds the kind of answer asked for, how close together its matched
+    // terms are, and how well its passage was retrieved. Each factor is explained in AnswerEvidence.
+    private double Rank(AnswerEvidence e, int length)
+    {
+        double hand = HandRank(e);
+        if (options.RankingWeights.Length == 0) return hand;
+        var x = RankingFeatures(e, hand, length);
+        double z = 0;
+        for (int i = 0; i < Math.Min(x.Length, options.RankingWeights.Length); i++) z += options.RankingWeights[i] * x[i];
+        return z;
+    }
+
+    /// <summary>
+    /// What a learned rank weighs (AnswerOptions.RankingWeights, by scripts/train-answerability): bias, coverage,
+    /// characterCoverage, contextCoverage, namesNear, numbersInSentence, kind present (or none asked), proximity,
+    /// gramsAround, wordsAround, the passage's score (share of the best's), its rank / 8, the log of the hand-made rank,
+    /// the sentence's length / 200, and how it echoes the question (LongestMatch, PairShare).
+    /// </summary>
+    internal static double[] RankingFeatures(AnswerEvidence e, double hand, int length) =>
+    [
+        1, e.Coverage, e.CharacterCoverage, e.ContextCoverage, e.NamesNear, e.NumbersInSentence,
+        e.Asked == AnswerKind.None || e.KindPresent ? 1 : 0, e.Proximity, e.GramsAround, e.WordsAround,
+        Math.Max(0, e.PassageScore), e.PassageRank / 8.0, Math.Log(Math.Max(hand, 0) + 1e-3), length / 200.0,
+        e.LongestMatch, e.PairShare,
+    ];
+
+    // The hand-made rank: the share of the question the sentence holds, times what it has of the question's names and
+    // numbers, whether it holds the kind of answer asked for, and how well its passage was retrieved.
+    private double HandRank(AnswerEvidence e)
+    {
+        double score = e.Coverage + options.CharacterWeight * e.CharacterCoverage;
+        score *= 1 - options.NameWeight * (1 - e.NamesNear);
+        score *= 1 - options.NumberWeight * (1 - e.NumbersInSentence);
+        if (e.Asked != AnswerKind.None) score *= e.KindPresent ? options.KindBonus : options.KindPenalty;
+        score *= 1 - options.ProximityWeight * (1 - e.Proximity);
+        score *= 1 + 0.3 * Math.Max(0, e.PassageScore); // the better passage, the likelier
+        score *= 1 - 0.02 * e.PassageRank;
+        return score;
+    }
+
+    /// <summary>
+    /// Null when the evidence answers the question; else why not. The decision is a logistic score of the evidence
+    /// (AnswerOptions.AnswerabilityWeights, learned by scripts/train-answerability); the reason given is what the
+    /// sentence lacks most: the question's names, its numbers, the kind of answer asked for, or simply its content.
+    /// </summary>
+    private NotFoundReason? Answerable(AnswerEvidence e)
+    {
+        // Beyond the name it is about, the quote must hold something of what is asked (人工智能企业 in 深圳有多少家人工智能企业):
+        // a sentence that shares only the name talks about something else.
+        if (!e.HasFocusTerm) return e.NamesNear < 0.5 ? NotFoundReason.NameMissing : NotFoundReason.TooLittle;
+        if (Answerability(e) > options.AnswerabilityThreshold) return null;
+        if (e.NamesNear < 0.5) return NotFoundReason.NameMissing;
+        if (e.NumbersInSentence < 1) return NotFoundReason.NumberMissing;
+        if (e.Asked != AnswerKind.None && !e.KindPresent) return NotFoundReason.KindMissing;
+        return NotFoundReason.TooLittle;
+    }
+
+    /// <summary>The answerability score: bias plus each feature of the evidence times its weight, in the order of the weights.</summary>
+    internal double Answerability(AnswerEvidence e)
+    {
+        double[] x =
+        [
+            1, e.Coverage, e.CharacterCoverage, e.ContextCoverage, e.NamesNear, e.NumbersInSentence,
+            e.Asked == AnswerKind.None || e.KindPresent ? 1 : 0, e.HasFocusTerm ? 1 : 0, e.Proximity, e.GramsAround, e.WordsAround,
+            e.LongestMatch, e.PairShare,
+        ];
+        var w = options.AnswerabilityWeights;
+        double z = 0;
+        for (int i = 0; i < Math.Min(w.Length, x.Length); i++) z += w[i] * x[i];
+        return z;
+    }
+
+    // The nearest passages of a question not answered: the best sentence of each of the first few passages (one an
+    // article), best first, so a reader sees what the corpus says closest to it.
+    private List<Citation> Closest(IReadOnlyList<Searcher.PassageHit> passages, IReadOnlyList<(PassageHitSentence Sentence, double Score, AnswerEvidence Evidence)> scored)
+    {
+        var closest = new List<Citation>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (s, _, _) in scored)
+        {
+            if (closest.Count >= options.ClosestPassages) break;
+            if (!seen.Add(s.Hit.Id)) continue;
+            var w = Widen(s);
+            closest.Add(new Citation(closest.Count + 1, s.Hit.Id, w.Start, w.End, w.Text, s.Hit.Title));
+        }
+        foreach (var p in passages)
+        {
+            if (closest.Count >= options.ClosestPassages) break;
+            if (!seen.Add(p.Id)) continue;
+            var first = Sentences.Split(p.ArticleText, p.Start, p.End, options.MaxQuoteLength).FirstOrDefault();
+            if (first.End <= first.Start) continue;
+            var w = Widen(new PassageHitSentence(p, first.Start, first.End));
+            closest.Add(new Citation(closest.Count + 1, p.Id, w.Start, w.End, w.Text, p.Title));
+        }
+        return closest;
     }
 
     /// <summary>
@@ -223,7 +411,9 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
     private PassageHitSentence Widen(PassageHitSentence s)
     {
         int end = s.End;
-        foreach (var next in Sentences.Split(s.Hit.ArticleText, s.End, s.Hit.End, options.MaxQuoteLength))
+        // Past the passage's end too: passages are cut by length, an answer's next sentence is not.
+        string text = s.Hit.ArticleText;
+        foreach (var next in Sentences.Split(text, s.End, Math.Min(text.Length, Math.Max(s.Hit.End, s.Start + options.WidenTo + 1)), options.MaxQuoteLength))
         {
             if (next.End - s.Start > options.WidenTo) break;
             end = next.End;
@@ -231,8 +421,6 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         return s with { End = end };
     }
 
-    // Digits, or a numeral left as a word (四所, 两个).
-    private static bool HasNumber(string folded) => folded.AsSpan().IndexOfAny("0123456789一二三四五六七八九十百千万亿两") >= 0;
 
     private static string Squash(string s)
     {
@@ -248,13 +436,23 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
 }
 
 /// <summary>What a question asks about and for: its content grams and words, its key term, the kind of answer.</summary>
-internal sealed class QuestionProfile
+internal sealed partial class QuestionProfile
 {
     public required HashSet<string> Grams { get; init; }
     public required List<string> Words { get; init; }
     public string? KeyTerm { get; init; }
     public bool AsksNumber { get; init; }
+    /// <summary>The kind of answer asked for: a time (哪一年, 何时, when), a number (多少, 几, how many), or none to check.</summary>
+    public AnswerKind Asked { get; init; }
+    /// <summary>The names the question is about (深圳, 思必驰, AISpeech): an answer is about them, not about others.</summary>
+    public IReadOnlyList<string> Names { get; init; } = [];
+    /// <summary>The question's own numbers (1992 in 1992年4月): an answer about another year does not answer it.</summary>
+    public IReadOnlyList<string> Numbers { get; init; } = [];
+    /// <summary>The question folded, its question words and punctuation as '|' (where a match may not run through).</summary>
+    public string Plain { get; init; } = "";
     public required string NotFound { get; init; }
+    public bool English { get; init; }
+    public bool Traditional { get; init; }
 
     // Nouns that, after a question word, name the kind of answer rather than its content.
     private static readonly HashSet<string> AskedNouns = new(StringComparer.Ordinal)
@@ -265,6 +463,10 @@ internal sealed class QuestionProfile
     private static readonly string[] EnglishNumberCues = ["how many", "how much", "what year", "which year", "how long", "how old", "what percentage"];
 
     private static readonly string[] NumberCues = ["多少", "几", "哪一年", "哪年", "何年", "多久", "多长", "多大", "多高", "多远", "多重", "什么时候", "何时", "年份", "几时"];
+
+    // A time is asked: the answer must say one (a year, a date, an era).
+    private static readonly string[] TimeCues = ["哪一年", "哪年", "何年", "什么时候", "何时", "年份", "几时", "哪一天", "哪天", "几月", "几号", "哪个月", "哪一月", "什么时间", "哪个时期", "哪一时期", "什么年代", "哪个年代", "哪个世纪", "何日"];
+    private static readonly string[] EnglishTimeCues = ["when ", "what year", "which year", "what date", "what day", "which day", "what month", "which month", "what century", "which century", "what decade"];
 
     /// <param name="englishQuestion">The English question <paramref name="question"/> translates, if any.</param>
     public static QuestionProfile Of(string question, Analyzer analyzer, string? englishQuestion = null)
@@ -307,13 +509,169 @@ internal sealed class QuestionProfile
         bool traditional = analyzer.DetectScript(question) == Script.Traditional;
         bool english = englishQuestion is not null || question.Count(char.IsAsciiLetter) > question.Length / 2;
         string cues = englishQuestion ?? question;
+        bool asksNumber = NumberCues.Any(folded.Contains) || (english && EnglishNumberCues.Any(c => cues.Contains(c, StringComparison.OrdinalIgnoreCase)));
+        bool asksTime = TimeCues.Any(folded.Contains) || (englishQuestion is not null && EnglishTimeCues.Any(c => (" " + cues).Contains(" " + c, StringComparison.OrdinalIgnoreCase)));
+        // Every name of the question, as the key term is chosen (above), but not a question word's neighbour.
+        // An unknown word ending in a function character (南竿会, 澳村会: the HMM took 会 in) is no name as it stands.
+        var names = words.Where(w => w.Length >= 2 && !w.All(char.IsAsciiDigit) && !w.Contains('.')
+                                     && (dictionary.IsName(w)
+                                         || (!dictionary.IsWord(w) && w.Length >= 3 && !Searcher.FunctionCharacters.Contains(w[^1..]))
+                                         || !w.Any(c => CharClass.IsHan(c))))
+            .Distinct().ToList();
+        // Its numbers: digits of two or more (1992, 50), not 1 or 2 (一个, 两家 fold to digits too).
+        var numbers = tokens.Where(t => t.Type == TokenType.Number && !t.IsPart && t.Term.Length >= 2 && t.Term.All(c => char.IsAsciiDigit(c) || c == '.'))
+            .Select(t => t.Term).Distinct().ToList();
         return new QuestionProfile
         {
             Grams = grams,
             Words = words,
             KeyTerm = key,
-            AsksNumber = NumberCues.Any(folded.Contains) || (english && EnglishNumberCues.Any(c => cues.Contains(c, StringComparison.OrdinalIgnoreCase))),
+            AsksNumber = asksNumber,
+            Asked = asksTime ? AnswerKind.Time : asksNumber ? AnswerKind.Number : AnswerKind.None,
+            Names = names,
+            Plain = PlainOf(question, asking, analyzer),
+            Numbers = numbers,
+            English = english,
+            Traditional = traditional,
             NotFound = english ? "No answer found in the corpus." : traditional ? "語料庫中沒有找到答案。" : "语料库中没有找到答案。",
+        };
+    }
+
+    // The question as text an answer would echo: question words and punctuation cut it into pieces.
+    private static string PlainOf(string question, List<(int Start, int End)> asking, Analyzer analyzer)
+    {
+        var chars = question.ToCharArray();
+        foreach (var (start, end) in asking)
+            for (int i = start; i < end && i < chars.Length; i++) chars[i] = '|';
+        for (int i = 0; i < chars.Length; i++)
+            if (char.IsPunctuation(chars[i]) || char.IsSymbol(chars[i]) || char.IsWhiteSpace(chars[i])) chars[i] = '|';
+        return analyzer.FoldToString(new string(chars)).Replace(" ", "");
+    }
+
+    /// <summary>
+    /// How much of the question the sentence says in the question's own order: the longest stretch of the question (folded,
+    /// without its question words) found in the sentence, as a share of the question's length, and the share of the
+    /// question's character pairs found in it. A sentence that answers often echoes its question around the answer.
+    /// </summary>
+    public (double LongestMatch, double PairShare) Echo(string folded)
+    {
+        string q = Plain;
+        int letters = q.Count(c => c != '|');
+        if (letters == 0) return (0, 0);
+        int longest = 0;
+        for (int i = 0; i < q.Length; i++)
+        {
+            if (q[i] == '|') continue;
+            int len = longest + 1;
+            // Grow from the longest found so far: only a longer match changes the answer.
+            while (i + len <= q.Length && q.AsSpan(i, len).IndexOf('|') < 0 && folded.Contains(q.AsSpan(i, len), StringComparison.Ordinal))
+                longest = len++;
+        }
+        int pairs = 0, found = 0;
+        for (int i = 0; i + 2 <= q.Length; i++)
+        {
+            if (q[i] == '|' || q[i + 1] == '|') continue;
+            pairs++;
+            if (folded.Contains(q.AsSpan(i, 2), StringComparison.Ordinal)) found++;
+        }
+        return (longest / (double)letters, pairs == 0 ? 0 : found / (double)pairs);
+    }
+
+    /// <summary>What a candidate sentence (folded, squashed) has of the question; its context is its title and the text just before it.</summary>
+    public AnswerEvidence Evidence(string folded, string context, double coverage, double characters, double passageCoverage, int rank, double passageScore)
+    {
+        double near = 1;
+        var missing = new List<string>();
+        if (Names.Count > 0)
+        {
+            double sum = 0;
+            foreach (var n in Names)
+            {
+                if (Holds(folded, n)) sum += 1;
+                else if (Holds(context, n)) sum += 0.7;
+                else missing.Add(n);
+            }
+            near = sum / Names.Count;
+        }
+        double numbers = Numbers.Count == 0 ? 1 : Numbers.Count(n => folded.Contains(n, StringComparison.Ordinal)) / (double)Numbers.Count;
+        bool kind = Asked switch
+        {
+            AnswerKind.Time => HasTime(folded),
+            AnswerKind.Number => HasNumber(folded),
+            _ => true,
+        };
+        // Unweighted, with the title and the text before: how much of the question the sentence's surroundings say at all.
+        string around = folded + "\n" + context;
+        double grams = Grams.Count == 0 ? 1 : Grams.Count(g => around.Contains(g, StringComparison.Ordinal)) / (double)Grams.Count;
+        var echo = Echo(folded);
+        var contentWords = Words.Where(w => w.Length >= 2 && CharClass.IsHan(w[0])).ToList();
+        double wordsThere = contentWords.Count == 0 ? 1 : contentWords.Count(w => around.Contains(w, StringComparison.Ordinal)) / (double)contentWords.Count;
+        return new AnswerEvidence(coverage, characters, passageCoverage, near, missing, numbers, Asked, kind, HasFocusTerm(folded), Proximity(folded), rank, passageScore)
+        {
+            GramsAround = grams,
+            WordsAround = wordsThere,
+            LongestMatch = echo.LongestMatch,
+            PairShare = echo.PairShare,
+        };
+    }
+
+    // A name is held when it is there, or (a long one) most of its grams are: 蓝线裸顶鲷 as 裸顶鲷 ... 蓝线.
+    private static bool Holds(string text, string name)
+    {
+        if (text.Contains(name, StringComparison.OrdinalIgnoreCase)) return true;
+        if (name.Length < 4 || !CharClass.IsHan(name[0])) return false;
+        int grams = name.Length - 1, found = 0;
+        for (int i = 0; i + 2 <= name.Length; i++) if (text.Contains(name.AsSpan(i, 2), StringComparison.Ordinal)) found++;
+        return found * 3 >= grams * 2;
+    }
+
+    /// <summary>Digits, or a numeral left as a word (四所, 两个).</summary>
+    public static bool HasNumber(string folded) => folded.AsSpan().IndexOfAny("0123456789一二三四五六七八九十百千万亿两") >= 0;
+
+    /// <summary>A time: a number with a unit of time (2008年, 6月, 18世纪, 80年代), or an era or period word (西周时期, 唐朝, 初期).</summary>
+    public static bool HasTime(string folded) => TimeExpression().IsMatch(folded);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[0-9一二三四五六七八九十百千〇零两]\s*(年|月|日|号|世纪|年代|时|点钟|天|周|星期)|(时期|时代|年间|期间|朝|王朝|初期|中期|末期|初年|末年|之前|之后|以前|以后|当时|今天|目前|现在|同年|次年|翌年|当年|前夕|春|夏|秋|冬|早期|晚期|后期|前期)")]
+    private static partial System.Text.RegularExpressions.Regex TimeExpression();
+
+    // How close together the question's terms are in the sentence: the matched characters over the stretch from the
+    // first to the last match (1 when they are all together).
+    private double Proximity(string folded)
+    {
+        int first = int.MaxValue, last = -1, matched = 0;
+        foreach (var (term, _) in Terms())
+        {
+            int at = folded.IndexOf(term, StringComparison.OrdinalIgnoreCase);
+            if (at < 0) continue;
+            first = Math.Min(first, at);
+            last = Math.Max(last, at + term.Length);
+            matched += term.Length;
+        }
+        if (last < 0) return 0;
+        return Math.Min(1, matched / (double)Math.Max(1, last - first));
+    }
+
+    /// <summary>A "not found" explained to a reader, in the question's language.</summary>
+    public string Explain(NotFoundReason why, IReadOnlyList<string> missing)
+    {
+        string names = string.Join(English ? ", " : "、", missing);
+        return (why, English, Traditional) switch
+        {
+            (NotFoundReason.NothingMatched, true, _) => "No passage holds the words searched.",
+            (NotFoundReason.NothingMatched, false, true) => "沒有段落包含所檢索的詞。",
+            (NotFoundReason.NothingMatched, false, false) => "没有段落包含所检索的词。",
+            (NotFoundReason.NameMissing, true, _) => $"The closest passages do not speak of {names}.",
+            (NotFoundReason.NameMissing, false, true) => $"最接近的段落沒有提到{names}。",
+            (NotFoundReason.NameMissing, false, false) => $"最接近的段落没有提到{names}。",
+            (NotFoundReason.NumberMissing, true, _) => "The closest passages do not mention the numbers of the question.",
+            (NotFoundReason.NumberMissing, false, true) => "最接近的段落沒有問題中的數字。",
+            (NotFoundReason.NumberMissing, false, false) => "最接近的段落没有问题中的数字。",
+            (NotFoundReason.KindMissing, true, _) => Asked == AnswerKind.Time ? "The closest passages give no date or time." : "The closest passages give no number.",
+            (NotFoundReason.KindMissing, false, true) => Asked == AnswerKind.Time ? "最接近的段落沒有給出時間。" : "最接近的段落沒有給出數字。",
+            (NotFoundReason.KindMissing, false, false) => Asked == AnswerKind.Time ? "最接近的段落没有给出时间。" : "最接近的段落没有给出数字。",
+            (_, true, _) => "The closest passages hold too little of the question.",
+            (_, false, true) => "最接近的段落與問題相符的內容太少。",
+            _ => "最接近的段落与问题相符的内容太少。",
         };
     }
 
@@ -354,21 +712,37 @@ internal sealed class QuestionProfile
         return total == 0 ? 0 : found / total;
     }
 
+    /// <summary>
+    /// Some of <paramref name="missing"/> are names the dictionary knows (places, people), and the sentence names another
+    /// one the question does not: it is about someone or somewhere else.
+    /// </summary>
+    public bool NamesAnother(string sentence, IReadOnlyList<string> missing, Analyzer analyzer, int knownFrequency)
+    {
+        var dictionary = analyzer.Segmenter.Dictionary;
+        // Only names the dictionary knows well: its tags are loose (两国, 海港 and 桃山 are place names to it), its
+        // frequencies tell 深圳 and 杭州 from them.
+        bool Known(string w) => w.Length >= 2 && dictionary.IsName(w) && dictionary.Frequency(w) >= knownFrequency;
+        if (!missing.Any(Known)) return false;
+        return analyzer.Analyze(sentence, Script.Unknown)
+            .Any(t => t.Type == TokenType.Word && Known(t.Term) && !Words.Contains(t.Term)); // parts too: 苏州 of 苏州市
+    }
+
+    /// <summary>Share of the question's content characters (those of its grams, not of the title) the folded text holds.</summary>
+    public double CharacterCoverage(string folded, string? topic)
+    {
+        var chars = new HashSet<char>();
+        foreach (var g in Grams) foreach (char c in g) if (CharClass.IsHan(c) && (string.IsNullOrEmpty(topic) || !topic.Contains(c))) chars.Add(c);
+        if (chars.Count == 0) return 0;
+        int found = 0;
+        foreach (char c in chars) if (folded.Contains(c)) found++;
+        return found / (double)chars.Count;
+    }
+
     /// <summary>The text has a content term other than the key term's (true when the question has none).</summary>
     public bool HasFocusTerm(string folded)
     {
         var focus = Terms().Select(t => t.Term).Where(t => KeyTerm is null || !KeyTerm.Contains(t, StringComparison.OrdinalIgnoreCase)).ToList();
         return focus.Count == 0 || focus.Any(t => folded.Contains(t, StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary>The key term, or most of its grams, is in the text (a question without one passes).</summary>
-    public bool HasKeyTerm(string folded)
-    {
-        if (KeyTerm is null || folded.Contains(KeyTerm, StringComparison.OrdinalIgnoreCase)) return true;
-        if (KeyTerm.Length < 3) return false;
-        int grams = KeyTerm.Length - 1, found = 0;
-        for (int i = 0; i + 2 <= KeyTerm.Length; i++) if (folded.Contains(KeyTerm.AsSpan(i, 2), StringComparison.Ordinal)) found++;
-        return found * 2 >= grams;
     }
 }
 

@@ -93,7 +93,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     /// English or no translator is available. Loaded on the first English query.
     /// </summary>
     public EnglishTranslation? TranslateIfEnglish(string text) =>
-        translator is not null && EnglishTranslator.LooksEnglish(text) && translator() is { } t ? t.Translate(text) : null;
+        translator is not null && EnglishTranslator.LooksEnglish(text) && translator() is { } t && t.ReadsAsEnglish(text) ? t.Translate(text) : null;
 
     public async Task<SearchResponse> SearchAsync(SearchRequest request, CancellationToken cancel = default)
     {

@@ -86,7 +86,51 @@ public sealed class EnglishTranslator
         }
         // A Han character says about as much as an English word; names in Latin letters inside a
         // Chinese query (苏州 AI) leave it Chinese.
-        return letters >= 2 && han * 2 < words;
+        return letters >= 2 && han * 2 < words && !LooksLikeCode(text);
+    }
+
+    /// <summary>
+    /// Code, markup or SQL rather than prose: characters English questions do not use (= &lt; &gt; { } | ` $ \),
+    /// comment marks (--, /*, //), or a statement separator followed by more text. ' OR 1=1; DROP TABLE is no question.
+    /// </summary>
+    public static bool LooksLikeCode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().IndexOfAny("=<>{}|`$\\") >= 0) return true;
+        if (text.Contains("--", StringComparison.Ordinal) || text.Contains("/*", StringComparison.Ordinal) || text.Contains("//", StringComparison.Ordinal)) return true;
+        int semicolon = text.IndexOf(';');
+        return semicolon >= 0 && text.AsSpan(semicolon + 1).IndexOfAnyInRange('A', 'z') >= 0 && text.AsSpan(0, semicolon).IndexOfAny("()'\"") >= 0;
+    }
+
+    /// <summary>
+    /// English to translate: <see cref="LooksEnglish"/>, and most of its Latin words are English words (a function word,
+    /// or a word CC-CEDICT's glosses use, in some form). Names and codes (AISpeech, DUI, Apgar) alone are searched as
+    /// written: Chinese text writes them in Latin letters too.
+    /// </summary>
+    public bool ReadsAsEnglish(string text)
+    {
+        if (!LooksEnglish(text)) return false;
+        var run = new WordRun();
+        run.Cut(text, gloss: false);
+        int latin = 0, known = 0;
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (run.Words[i].Case is WordCase.Han or WordCase.Number) continue;
+            latin++;
+            string w = run[i].ToString();
+            if (IsEnglishWord(w, run.Words[i].Case)) known++;
+        }
+        // Two thirds: a question keeps its English words around a name or two (Who founded AISpeech?).
+        return latin > 0 && known * 3 >= latin * 2;
+    }
+
+    private bool IsEnglishWord(string w, WordCase kind)
+    {
+        if (EnglishWords.IsStopWord(w.ToLowerInvariant())) return true;
+        if (kind == WordCase.Acronym) return false; // NFL, DUI: names, kept as they are
+        foreach (var (form, _) in EnglishWords.Forms(w.ToLowerInvariant()))
+            if (_index.Find(form).Count > 0) return true;
+        return false;
     }
 
     /// <summary>The English glosses of a Simplified word, for showing an English reader what a Chinese term means.</summary>

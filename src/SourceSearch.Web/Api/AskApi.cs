@@ -16,9 +16,14 @@ public sealed record TranslationDto(string English, IReadOnlyList<string> Chines
 
 public sealed record GlossDto(string Word, IReadOnlyList<string> English);
 
+/// <summary>
+/// The answer; for a "not found", <c>Closest</c> holds the nearest passages (the best sentence of each, as citations: the
+/// quote is the article's text between start and end) and <c>Reason</c>/<c>ReasonText</c> say why it was not an answer.
+/// </summary>
 public sealed record AnswerDto(
     string Question, bool Found, string Answer, string Mode, IReadOnlyList<CitationDto> Citations,
-    IReadOnlyList<string> Searched, string? Notice, IReadOnlyList<TranslationDto>? Translation, IReadOnlyList<GlossDto>? Glosses);
+    IReadOnlyList<string> Searched, string? Notice, IReadOnlyList<TranslationDto>? Translation, IReadOnlyList<GlossDto>? Glosses,
+    IReadOnlyList<CitationDto>? Closest = null, string? Reason = null, string? ReasonText = null);
 
 public static class AskApi
 {
@@ -93,5 +98,8 @@ public static class AskApi
         a.Citations.Select(c => new CitationDto(c.N, c.Id, c.Start, c.End, c.Quote, display is { } t ? openCc.Convert(c.Title, t) : c.Title)).ToList(),
         a.SearchedTerms, a.Notice,
         a.Translation?.Select(w => new TranslationDto(w.English, w.Candidates.Select(c => c.Chinese).ToList())).ToList(),
-        a.Glosses?.Select(g => new GlossDto(g.Word, g.English)).ToList());
+        a.Glosses?.Select(g => new GlossDto(g.Word, g.English)).ToList(),
+        a.Found ? null : a.Closest.Select(c => new CitationDto(c.N, c.Id, c.Start, c.End, c.Quote, display is { } t ? openCc.Convert(c.Title, t) : c.Title)).ToList(),
+        a.Reason is { } why ? JsonNamingPolicy.CamelCase.ConvertName(why.ToString()) : null,
+        a.Found || a.ReasonText is null ? null : display is { } d ? openCc.Convert(a.ReasonText, d) : a.ReasonText);
 }
