@@ -21,6 +21,10 @@ public sealed record AnswerResult(
     /// <summary>For a "not found": why, and the same said for a reader in the question's language.</summary>
     public NotFoundReason? Reason { get; init; }
     public string? ReasonText { get; init; }
+    /// <summary>For a "not found": why, in both interface languages, with a code (the page shows it in its own language).</summary>
+    public Notice? ReasonMessage { get; init; }
+    /// <summary><see cref="Notice"/> in both interface languages, with a code.</summary>
+    public Notice? NoticeMessage { get; init; }
     /// <summary>What the best sentence had of the question (extractive answers; for measuring, not shown).</summary>
     public AnswerEvidence? Evidence { get; init; }
     /// <summary>Every candidate sentence as ranked, best first, with its ranking features (for measuring and learning, not shown).</summary>
@@ -155,7 +159,15 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
     public static AnswerResult FromLlm(string question, LlmAnswer reply, LlmRequest request, AnswerResult extractive)
     {
         if (!reply.Usable)
-            return extractive with { Notice = $"{reply.Notice ?? "the language model gave no usable answer"}; this is the extractive answer" };
+        {
+            string why = reply.Notice ?? "the language model gave no usable answer";
+            return extractive with
+            {
+                Notice = $"{why}; this is the extractive answer",
+                // The service's own words (a status, a setting) stay as they are inside the Chinese sentence.
+                NoticeMessage = new Notice("llm-fallback", $"{why}; this is the extractive answer", $"语言模型没有给出可用的回答（{why}）；这是摘录式回答"),
+            };
+        }
         var received = reply.Received.Count > 0 ? reply.Received : request.Given;
         var citations = new List<Citation>();
         foreach (int n in reply.Cited.Distinct().Order())
@@ -169,9 +181,16 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             citations.Add(new Citation(n, passage.Id, start, end, article[start..end], passage.Title));
         }
         if (citations.Count == 0)
-            return extractive with { Notice = "the language model's citations could not be checked against the articles; this is the extractive answer" };
-        string? notice = reply.Sentences.Any(s => !s.Supported) ? Join("some sentences of the answer cite no passage and are marked unsupported", reply.Notice) : reply.Notice;
-        return new AnswerResult(question, true, reply.Text, "llm", citations, request.Searched, notice);
+        {
+            const string uncheckable = "the language model's citations could not be checked against the articles; this is the extractive answer";
+            return extractive with { Notice = uncheckable, NoticeMessage = new Notice("llm-citations-unchecked", uncheckable, "无法用文章核对语言模型的引用；这是摘录式回答") };
+        }
+        bool unsupported = reply.Sentences.Any(s => !s.Supported);
+        string? notice = unsupported ? Join("some sentences of the answer cite no passage and are marked unsupported", reply.Notice) : reply.Notice;
+        Notice? message = notice is null ? null : unsupported
+            ? new Notice("llm-unsupported-sentences", notice, "回答中有些句子没有引用段落，已标为无依据" + (reply.Notice is null ? "" : $"（{reply.Notice}）"))
+            : new Notice("llm-note", notice, $"语言模型的回答有说明：{notice}");
+        return new AnswerResult(question, true, reply.Text, "llm", citations, request.Searched, notice) { NoticeMessage = message };
     }
 
     private static string Join(string first, string? second) => second is null ? first : first + "; " + second;
@@ -296,6 +315,8 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
                 Closest = closest,
                 Reason = why,
                 ReasonText = profile.Explain(why, missing),
+                ReasonMessage = new Notice(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(why.ToString()),
+                    profile.Explain(why, missing, english: true), profile.Explain(why, missing, english: false, traditional: false)),
             };
     }
 
@@ -651,11 +672,12 @@ internal sealed partial class QuestionProfile
         return Math.Min(1, matched / (double)Math.Max(1, last - first));
     }
 
-    /// <summary>A "not found" explained to a reader, in the question's language.</summary>
-    public string Explain(NotFoundReason why, IReadOnlyList<string> missing)
+    /// <summary>A "not found" explained to a reader, in the question's language (or the one given).</summary>
+    public string Explain(NotFoundReason why, IReadOnlyList<string> missing, bool? english = null, bool? traditional = null)
     {
-        string names = string.Join(English ? ", " : "、", missing);
-        return (why, English, Traditional) switch
+        bool inEnglish = english ?? English;
+        string names = string.Join(inEnglish ? ", " : "、", missing);
+        return (why, inEnglish, traditional ?? Traditional) switch
         {
             (NotFoundReason.NothingMatched, true, _) => "No passage holds the words searched.",
             (NotFoundReason.NothingMatched, false, true) => "沒有段落包含所檢索的詞。",

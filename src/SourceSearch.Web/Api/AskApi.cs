@@ -23,7 +23,8 @@ public sealed record GlossDto(string Word, IReadOnlyList<string> English);
 public sealed record AnswerDto(
     string Question, bool Found, string Answer, string Mode, IReadOnlyList<CitationDto> Citations,
     IReadOnlyList<string> Searched, string? Notice, IReadOnlyList<TranslationDto>? Translation, IReadOnlyList<GlossDto>? Glosses,
-    IReadOnlyList<CitationDto>? Closest = null, string? Reason = null, string? ReasonText = null);
+    IReadOnlyList<CitationDto>? Closest = null, string? Reason = null, string? ReasonText = null,
+    Notice? NoticeMessage = null, Notice? ReasonMessage = null);
 
 public static class AskApi
 {
@@ -101,5 +102,8 @@ public static class AskApi
         a.Glosses?.Select(g => new GlossDto(g.Word, g.English)).ToList(),
         a.Found ? null : a.Closest.Select(c => new CitationDto(c.N, c.Id, c.Start, c.End, c.Quote, display is { } t ? openCc.Convert(c.Title, t) : c.Title)).ToList(),
         a.Reason is { } why ? JsonNamingPolicy.CamelCase.ConvertName(why.ToString()) : null,
-        a.Found || a.ReasonText is null ? null : display is { } d ? openCc.Convert(a.ReasonText, d) : a.ReasonText);
+        a.Found || a.ReasonText is null ? null : display is { } d ? openCc.Convert(a.ReasonText, d) : a.ReasonText,
+        a.NoticeMessage,
+        // The Chinese reason in the display script (names in it are the question's words).
+        a.Found || a.ReasonMessage is not { } m ? null : display is { } z ? m with { Zh = openCc.Convert(m.Zh, z) } : m);
 }
