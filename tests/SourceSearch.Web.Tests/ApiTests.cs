@@ -363,6 +363,11 @@ public sealed class ApiTests(WebServer server) : IClassFixture<WebServer>
         var none = await GetJsonAsync("/api/search?q=" + Enc("苏洲"));
         Assert.Equal(0, none.GetProperty("total").GetInt32());
         Assert.Equal("苏州", none.GetProperty("didYouMean").GetString());
+        // Pinyin typed without tones that is no English word: searched as written, it finds nothing, and the term is
+        // offered. (suzhou reads as English, the name, and is translated to 苏州 instead.)
+        var pinyin = await GetJsonAsync("/api/search?q=rengongzhineng");
+        Assert.Equal(0, pinyin.GetProperty("total").GetInt32());
+        Assert.Equal("人工智能", pinyin.GetProperty("didYouMean").GetString());
         var found = await GetJsonAsync("/api/search?q=" + Enc("苏州"));
         Assert.False(found.TryGetProperty("didYouMean", out _));
     }

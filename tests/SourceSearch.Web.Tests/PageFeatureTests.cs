@@ -517,4 +517,26 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
             await page.WaitForFunctionAsync("t => [...document.querySelectorAll('#suggestions li .text')].some(e => e.textContent === t)", expected);
         }
     }
+
+    [Theory]
+    [InlineData("zh-CN", "最接近的段落")]
+    [InlineData("en-US", "The closest passages")]
+    public async Task A_question_the_corpus_cannot_answer_shows_why_what_was_searched_and_the_closest_passages(string locale, string reason)
+    {
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/"));
+        await page.FillAsync("#question", "深圳有多少家人工智能企业？");
+        await page.ClickAsync("#ask-form button");
+        await page.WaitForSelectorAsync("#answer .not-found");
+        // Why, in the page's language, whatever language the question was asked in.
+        Assert.StartsWith(reason, await page.TextContentAsync("#answer .reason"));
+        Assert.Contains("深圳", await page.TextContentAsync("#answer .searched"));
+        var closest = page.Locator("#answer .closest li a");
+        Assert.True(await closest.CountAsync() >= 1);
+        Assert.Matches(@"^/articles/[^?]+\?start=\d+&end=\d+", await closest.First.GetAttributeAsync("href"));
+        Assert.False(string.IsNullOrWhiteSpace(await page.Locator("#answer .closest li q").First.TextContentAsync()));
+        // No citation is shown as if it answered.
+        Assert.Equal(0, await page.Locator("#answer .citations").CountAsync());
+    }
 }

@@ -17,7 +17,7 @@ const texts = {
     needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
     backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
     fileMeta: "上传文件时，标题、来源、日期和作者取自文件本身；要自己填写，请先清除所选文件。",
-    without: (w) => `去掉“${w}”`, didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", reading: "拼音",
+    closest: "最接近的段落：", translated: "英文译为：", without: (w) => `去掉“${w}”`, didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", reading: "拼音",
   },
   en: {
     brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", datePlaceholder: "YYYY[-MM[-DD]]", script: "Script",
@@ -34,7 +34,7 @@ const texts = {
     needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
     backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
     fileMeta: "With a file, the title, source, date and author come from the file itself; to type them, clear the chosen file first.",
-    without: (w) => `without ${w}`, didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", reading: "pinyin",
+    closest: "Closest passages:", translated: "Translated: ", without: (w) => `without ${w}`, didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", reading: "pinyin",
   },
 };
 
@@ -260,12 +260,26 @@ async function ask(question) {
   }
 }
 
+// A message of the server in the page's language: {code, text, zh}, or a plain string.
+const said = (m) => (m == null ? "" : typeof m === "string" ? m : lang === "zh" ? m.zh : m.text);
+
 function renderAnswer(a) {
   const box = $("answer");
   const label = el("span", { class: `label ${a.mode}`, text: t(a.mode === "llm" ? "llm" : "extractive") });
   if (!a.found) {
-    box.replaceChildren(el("p", {}, label, " ", a.answer || t("notFound")));
-    if (a.notice) box.append(el("p", { class: "meta", text: a.notice }));
+    // Not found: why, what was searched, and the nearest passages, each opening its place in the article.
+    box.replaceChildren(el("p", { class: "not-found" }, label, " ", t("notFound")));
+    const reason = said(a.reasonMessage) || a.reasonText;
+    if (reason) box.append(el("p", { class: "meta reason", "data-code": a.reasonMessage?.code ?? "" , text: reason }));
+    if (a.searched?.length) box.append(el("p", { class: "meta searched", text: t("searched") + a.searched.join(" ") }));
+    if (a.translation?.length) box.append(el("p", { class: "meta", text: t("translated") + a.translation.map((w) => `${w.english} → ${w.chinese.join("/")}`).join("; ") }));
+    if (a.closest?.length) {
+      const list = el("ol", { class: "closest" });
+      for (const c of a.closest)
+        list.append(el("li", {}, el("a", { href: articleLink(c.id, c.start, c.end), text: c.title || c.id }), " ", el("q", { text: c.quote })));
+      box.append(el("p", { class: "closest-title", text: t("closest") }), list);
+    }
+    if (a.notice) box.append(el("p", { class: "meta", text: said(a.noticeMessage) || a.notice }));
     return;
   }
   const byN = new Map(a.citations.map((c) => [c.n, c]));
@@ -284,7 +298,7 @@ function renderAnswer(a) {
       el("q", { text: c.quote })));
   }
   box.replaceChildren(text, list);
-  if (a.notice) box.append(el("p", { class: "meta", text: a.notice }));
+  if (a.notice) box.append(el("p", { class: "meta", text: said(a.noticeMessage) || a.notice }));
   if (a.searched?.length) box.append(el("p", { class: "meta", text: t("searched") + a.searched.join(" ") }));
 }
 
