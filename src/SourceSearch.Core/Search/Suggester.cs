@@ -143,7 +143,6 @@ public sealed class SuggestionVocabulary
     private readonly Dictionary<string, int> _termAt;
     private readonly (string Key, int Term)[] _pinyin;   // sorted by key
     private readonly (string Folded, string Id, string Title)[] _titles; // sorted by folded title
-    private readonly Dictionary<string, int> _nearMiss;  // a term with one character as '?' → the most frequent term so
     private readonly Pinyin? _reader;
 
     public long Sequence { get; }
@@ -166,13 +165,6 @@ public sealed class SuggestionVocabulary
         Sequence = sequence;
         _termAt = new Dictionary<string, int>(terms.Length, StringComparer.Ordinal);
         for (int i = 0; i < terms.Length; i++) _termAt[terms[i]] = i;
-        _nearMiss = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < terms.Length; i++)
-        {
-            if (!IsHan(terms[i]) || terms[i].Length > 4) continue;
-            foreach (string pattern in Patterns(terms[i]))
-                if (!_nearMiss.TryGetValue(pattern, out int best) || passages[i] > passages[best]) _nearMiss[pattern] = i;
-        }
     }
 
     /// <summary>Terms worth suggesting: dictionary words of Han characters (a gram that is no word, such as 州的, is not), longer Han words, and Latin words of three letters or more.</summary>
@@ -314,9 +306,11 @@ public sealed class SuggestionVocabulary
             var sharing = candidates.Where(i => _terms[i].Zip(folded).Any(x => x.First == x.Second)).ToList();
             foreach (int i in Best(sharing.Count > 0 ? sharing : candidates, 1)) return _terms[i];
         }
+        // One character off: a scan of the terms (a millisecond or so, and only for a search that found nothing),
+        // rather than a table of every term with each character blanked, which held most of the vocabulary's memory.
         int best = -1;
-        foreach (string pattern in Patterns(folded))
-            if (_nearMiss.TryGetValue(pattern, out int i) && (best < 0 || _passages[i] > _passages[best])) best = i;
+        for (int i = 0; i < _terms.Length; i++)
+            if (_terms[i].Length == folded.Length && (best < 0 || _passages[i] > _passages[best]) && OneOff(_terms[i], folded)) best = i;
         return best >= 0 ? _terms[best] : null;
     }
 
@@ -326,9 +320,12 @@ public sealed class SuggestionVocabulary
     private IEnumerable<int> Best(IEnumerable<int> indices, int count) => count <= 0 ? [] :
         indices.OrderByDescending(i => _passages[i]).ThenBy(i => _terms[i].Length).ThenBy(i => i).Take(count);
 
-    private static IEnumerable<string> Patterns(string term)
+    private static bool OneOff(string a, string b)
     {
-        for (int i = 0; i < term.Length; i++) yield return string.Concat(term.AsSpan(0, i), "?", term.AsSpan(i + 1));
+        int differ = 0;
+        for (int i = 0; i < a.Length; i++)
+            if (a[i] != b[i] && ++differ > 1) return false;
+        return differ == 1;
     }
 
     internal static bool IsHan(string s) => IsHan(s.AsSpan());
