@@ -201,7 +201,9 @@ public sealed class LlmFaultTests(LlmServer fx) : IClassFixture<LlmServer>
         await page.WaitForSelectorAsync("#answer .citations li");
         string shown = (await page.TextContentAsync("#answer"))!;
         Assert.Contains("HTTP 500", shown);
-        Assert.Contains("extractive answer", shown);
+        // Said in the page's language (the service's own words kept inside).
+        Assert.Contains("这是摘录式回答", shown);
+        Assert.DoesNotContain("this is the extractive answer", shown);
     }
 }
 
