@@ -539,4 +539,23 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         // No citation is shown as if it answered.
         Assert.Equal(0, await page.Locator("#answer .citations").CountAsync());
     }
+
+    [Theory]
+    [InlineData("zh-CN", "(多音)")]
+    [InlineData("en-US", "(polyphonic)")]
+    public async Task A_polyphonic_term_shows_each_reading_and_says_so(string locale, string marker)
+    {
+        // 重点 (in the seed articles) reads zhongdian or chongdian.
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/"));
+        await page.Locator("#q").PressSequentiallyAsync("zhongdi");
+        var item = page.Locator("#suggestions li", new() { Has = page.Locator(".text", new() { HasTextString = "重点" }) });
+        await item.WaitForAsync();
+        string reading = (await item.Locator(".reading").TextContentAsync())!;
+        Assert.Contains("zhongdian", reading);
+        Assert.Contains("chongdian", reading);
+        Assert.EndsWith(marker, reading);
+        Assert.Contains("polyphonic", await item.Locator(".reading").GetAttributeAsync("class"));
+    }
 }

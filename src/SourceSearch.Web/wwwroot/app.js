@@ -17,7 +17,7 @@ const texts = {
     needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
     backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
     fileMeta: "上传文件时，标题、来源、日期和作者取自文件本身；要自己填写，请先清除所选文件。",
-    closest: "最接近的段落：", translated: "英文译为：", without: (w) => `去掉“${w}”`, didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", reading: "拼音",
+    closest: "最接近的段落：", translated: "英文译为：", without: (w) => `去掉“${w}”`, didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", polyphonicShort: "多音", reading: "拼音",
   },
   en: {
     brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", datePlaceholder: "YYYY[-MM[-DD]]", script: "Script",
@@ -34,7 +34,7 @@ const texts = {
     needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
     backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
     fileMeta: "With a file, the title, source, date and author come from the file itself; to type them, clear the chosen file first.",
-    closest: "Closest passages:", translated: "Translated: ", without: (w) => `without ${w}`, didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", reading: "pinyin",
+    closest: "Closest passages:", translated: "Translated: ", without: (w) => `without ${w}`, didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", polyphonicShort: "polyphonic", reading: "pinyin",
   },
 };
 
@@ -515,7 +515,8 @@ function renderSuggestions(items) {
     if (s.kind === "title") li.append(el("span", { class: "kind", text: t("titleKind") }));
     if (s.pinyin?.length) {
       // A polyphonic term shows all its readings and says so: the typed letters matched one of them.
-      const reading = el("span", { class: "reading" + (s.polyphonic ? " polyphonic" : ""), text: s.pinyin.join(" / ") });
+      const reading = el("span", { class: "reading" + (s.polyphonic ? " polyphonic" : ""),
+        text: s.pinyin.join(" / ") + (s.polyphonic ? ` (${t("polyphonicShort")})` : "") });
       reading.title = s.polyphonic ? t("polyphonic") : t("reading");
       li.append(reading);
     }
