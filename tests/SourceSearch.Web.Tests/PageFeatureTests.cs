@@ -558,4 +558,27 @@ public sealed class PageFeatureTests(WebServer server) : IClassFixture<WebServer
         Assert.EndsWith(marker, reading);
         Assert.Contains("polyphonic", await item.Locator(".reading").GetAttributeAsync("class"));
     }
+
+    [Theory]
+    [InlineData("zh-CN", "标题中匹配", "英文译词匹配：")]
+    [InlineData("en-US", "Matched in the title", "Matched the translations: ")]
+    public async Task A_hit_that_matched_by_its_title_or_a_translation_says_so(string locale, string byTitle, string byTranslation)
+    {
+        // The title holds the word; the text does not.
+        var added = await server.Client.PutAsJsonAsync("/api/articles/why/title", new { title = "鹧鸪的歌", text = "山里常常听到一种鸟在叫。" });
+        Assert.True(added.IsSuccessStatusCode);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { Locale = locale });
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("鹧鸪")));
+        var hit = page.Locator(".hit", new() { Has = page.Locator("a.title[href^='/articles/why%2Ftitle']") });
+        await hit.WaitForAsync();
+        Assert.Equal(byTitle, await hit.Locator(".why").TextContentAsync());
+
+        // An English query: each hit names the translations it holds.
+        await page.GotoAsync(Url("/?q=" + Uri.EscapeDataString("artificial intelligence")));
+        await page.WaitForSelectorAsync(".hit .why");
+        string why = (await page.Locator(".hit .why").First.TextContentAsync())!;
+        Assert.StartsWith(byTranslation, why);
+        Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", why[byTranslation.Length..]);
+    }
 }

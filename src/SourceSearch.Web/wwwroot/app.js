@@ -17,7 +17,7 @@ const texts = {
     needText: "请填写正文或选择一个文件。", copyCitation: "复制引用", copied: "已复制引用：", passage: "段",
     backToResults: "← 返回结果", uploaded: (n) => `已添加 ${n} 篇：`, failedFiles: "未能添加：",
     fileMeta: "上传文件时，标题、来源、日期和作者取自文件本身；要自己填写，请先清除所选文件。",
-    closest: "最接近的段落：", translated: "英文译为：", without: (w) => `去掉“${w}”`, didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", polyphonicShort: "多音", reading: "拼音",
+    whyTranslated: "英文译词匹配：", whyTitle: "标题中匹配", closest: "最接近的段落：", translated: "英文译为：", without: (w) => `去掉“${w}”`, didYouMean: "你是不是要找：", titleKind: "标题", polyphonic: "多音字，读法之一", polyphonicShort: "多音", reading: "拼音",
   },
   en: {
     brand: "SourceSearch", search: "Search", searchPlaceholder: "Search, e.g. 蘇州 人工智能", datePlaceholder: "YYYY[-MM[-DD]]", script: "Script",
@@ -34,7 +34,7 @@ const texts = {
     needText: "Write the text or choose a file.", copyCitation: "Copy citation", copied: "Citation copied: ", passage: "Passage",
     backToResults: "← Back to the results", uploaded: (n) => `Added ${n}: `, failedFiles: "Not added: ",
     fileMeta: "With a file, the title, source, date and author come from the file itself; to type them, clear the chosen file first.",
-    closest: "Closest passages:", translated: "Translated: ", without: (w) => `without ${w}`, didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", polyphonicShort: "polyphonic", reading: "pinyin",
+    whyTranslated: "Matched the translations: ", whyTitle: "Matched in the title", closest: "Closest passages:", translated: "Translated: ", without: (w) => `without ${w}`, didYouMean: "Did you mean: ", titleKind: "title", polyphonic: "polyphonic: one of its readings", polyphonicShort: "polyphonic", reading: "pinyin",
   },
 };
 
@@ -134,7 +134,8 @@ async function runSearch() {
   if (data.didYouMean) notices.append(didYouMean(data.didYouMean));
   if (data.total === 0) notices.append(noneHelp(q, params));
   renderFacets(data.facets, params);
-  for (const hit of data.hits) results.append(renderHit(hit));
+  const translated = data.understood?.translation?.length > 0;
+  for (const hit of data.hits) results.append(renderHit(hit, translated));
   renderPager(q, page, Math.ceil(data.total / PAGE_SIZE));
 }
 
@@ -174,7 +175,9 @@ function renderFacets(facets, params) {
   }
 }
 
-function renderHit(hit) {
+// Every hit says why it matched: its highlights, and a note when those alone would not (the title matched, or
+// the words are translations of an English query).
+function renderHit(hit, translated) {
   const snippet = el("p", { class: "snippet" });
   let at = 0;
   for (const h of hit.highlights) {
@@ -201,6 +204,9 @@ function renderHit(hit) {
     title,
     el("p", { class: "meta", text: meta }),
     snippet);
+  const marked = [...new Set(hit.highlights.map((h) => hit.snippet.slice(h.snippetStart, h.snippetEnd)))];
+  if (translated && marked.length) item.append(el("p", { class: "meta why", text: t("whyTranslated") + marked.join(" ") }));
+  else if (!hit.highlights.length && hit.titleHighlights?.length) item.append(el("p", { class: "meta why", text: t("whyTitle") }));
   if (hit.otherVersions.length) {
     const versions = el("p", { class: "meta", text: t("alsoAs") });
     for (const v of hit.otherVersions) versions.append(el("a", { href: articleLink(v), text: v }), " ");
