@@ -220,13 +220,7 @@ internal static class BenchCommand
                 await io.Error.WriteLineAsync($"sourcesearch: queries file {path} does not exist (pass --queries FILE)");
                 return ExitCodes.UsageOrUnusable;
             }
-            var list = new List<(string Q, string Kind)>();
-            foreach (var line in await File.ReadAllLinesAsync(path, cancel))
-            {
-                if (line.Trim().Length == 0) continue;
-                using var doc = JsonDocument.Parse(line);
-                list.Add((doc.RootElement.GetProperty("q").GetString() ?? "", doc.RootElement.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : ""));
-            }
+            var list = await ReadQueriesAsync(path, cancel);
             if (parsed.GetValue(maxQueries) is > 0 and var max) list = list.Take(max).ToList();
             using var services = io.Services(parsed);
             string dir = services.Get<Microsoft.Extensions.Configuration.IConfiguration>()["Index"] is { Length: > 0 } given
@@ -248,18 +242,12 @@ internal static class BenchCommand
                 times.Add((kind, one.Elapsed.TotalMilliseconds));
             }
             double total = clock.Elapsed.TotalSeconds;
-            object Stats(IEnumerable<double> ms)
-            {
-                var sorted = ms.Order().ToArray();
-                double P(double p) => Percentile.Of(sorted, p, 3);
-                return new { count = sorted.Length, meanMs = Math.Round(sorted.DefaultIfEmpty().Average(), 3), p50Ms = P(0.50), p95Ms = P(0.95), p99Ms = P(0.99) };
-            }
             var result = new
             {
                 queries = times.Count,
                 qps = Math.Round(times.Count / total, 1),
-                all = Stats(times.Select(t => t.Ms)),
-                byKind = times.GroupBy(t => t.Kind).ToDictionary(g => g.Key, g => Stats(g.Select(t => t.Ms))),
+                all = LatencyStats(times.Select(t => t.Ms)),
+                byKind = times.GroupBy(t => t.Kind).ToDictionary(g => g.Key, g => LatencyStats(g.Select(t => t.Ms))),
                 // Where the time goes: SQLite statements per stage (FTS5 match and BM25 ranking, article rows, texts); the rest is analysis, snippets and ranking in .NET.
                 profile = SourceSearch.Index.QueryProfile.Snapshot().ToDictionary(p => p.Key.ToString().ToLowerInvariant(),
                     p => new { ms = Math.Round(p.Value.Ms, 1), statements = p.Value.Calls, shareOfTotal = Math.Round(p.Value.Ms / 1000 / total, 3) }),
@@ -286,13 +274,7 @@ internal static class BenchCommand
                 await io.Error.WriteLineAsync($"sourcesearch: queries file {path} does not exist (pass --queries FILE)");
                 return ExitCodes.UsageOrUnusable;
             }
-            var list = new List<string>();
-            foreach (var line in await File.ReadAllLinesAsync(path, cancel))
-            {
-                if (line.Trim().Length == 0) continue;
-                using var doc = JsonDocument.Parse(line);
-                list.Add(doc.RootElement.GetProperty("q").GetString() ?? "");
-            }
+            var list = (await ReadQueriesAsync(path, cancel)).Select(q => q.Q).ToList();
             if (parsed.GetValue(maxQueries) is > 0 and var max) list = list.Take(max).ToList();
             using var services = io.Services(parsed);
             string dir = services.Get<Microsoft.Extensions.Configuration.IConfiguration>()["Index"] is { Length: > 0 } given
@@ -324,12 +306,6 @@ internal static class BenchCommand
                 times.Add((kind, r.TookMs));
                 if (r.Suggestions.Count == 0) empty++;
             }
-            object Stats(IEnumerable<double> ms)
-            {
-                var sorted = ms.Order().ToArray();
-                double P(double p) => Percentile.Of(sorted, p, 3);
-                return new { count = sorted.Length, meanMs = Math.Round(sorted.DefaultIfEmpty().Average(), 3), p50Ms = P(0.50), p95Ms = P(0.95), p99Ms = P(0.99) };
-            }
             var result = new
             {
                 vocabulary = new
@@ -339,13 +315,34 @@ internal static class BenchCommand
                 },
                 requests = times.Count,
                 withoutSuggestions = empty,
-                all = Stats(times.Select(t => t.Ms)),
-                byKind = times.GroupBy(t => t.Kind).ToDictionary(g => g.Key, g => Stats(g.Select(t => t.Ms))),
+                all = LatencyStats(times.Select(t => t.Ms)),
+                byKind = times.GroupBy(t => t.Kind).ToDictionary(g => g.Key, g => LatencyStats(g.Select(t => t.Ms))),
             };
             await io.Out.WriteLineAsync(JsonSerializer.Serialize(result, parsed.GetValue(json) ? CliApp.Json : new JsonSerializerOptions(CliApp.Json) { WriteIndented = true }));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // The benchmark queries: {"q", "kind"?} a line.
+    private static async Task<List<(string Q, string Kind)>> ReadQueriesAsync(string path, CancellationToken cancel)
+    {
+        var list = new List<(string Q, string Kind)>();
+        foreach (var line in await File.ReadAllLinesAsync(path, cancel))
+        {
+            if (line.Trim().Length == 0) continue;
+            using var doc = JsonDocument.Parse(line);
+            list.Add((doc.RootElement.GetProperty("q").GetString() ?? "", doc.RootElement.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : ""));
+        }
+        return list;
+    }
+
+    // Count, mean and percentiles of latencies in milliseconds.
+    private static object LatencyStats(IEnumerable<double> ms)
+    {
+        var sorted = ms.Order().ToArray();
+        double P(double p) => Percentile.Of(sorted, p, 3);
+        return new { count = sorted.Length, meanMs = Math.Round(sorted.DefaultIfEmpty().Average(), 3), p50Ms = P(0.50), p95Ms = P(0.95), p99Ms = P(0.99) };
     }
 
     private static async Task<SourceSearch.Import.Article[]> ReadArticlesAsync(string path, int max, CancellationToken cancel)

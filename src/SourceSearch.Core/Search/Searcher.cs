@@ -618,39 +618,26 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             SnippetWindow.WordBoundaries(Analyzer, text, info.Script));
         var inWindow = spans.Where(s => s.End > from && s.Start < to).Select(s => (Math.Max(s.Start, from), Math.Min(s.End, to))).ToList();
 
-        // The snippet as shown: converted piece by piece between highlight edges, so highlights stay on the right characters.
-        var shown = new StringBuilder();
-        if (from > c.Start) shown.Append('…');
-        var highlights = new List<Highlight>();
-        int at = from;
-        foreach (var (s, e) in inWindow)
-        {
-            shown.Append(Display(text[at..s], display));
-            int ss = shown.Length;
-            shown.Append(Display(text[s..e], display));
-            highlights.Add(new Highlight(s, e, ss, shown.Length));
-            at = e;
-        }
-        shown.Append(Display(text[at..to], display));
-        if (to < c.End) shown.Append('…');
+        var (snippet, highlights) = DisplayWithMarks(text, from, to, inWindow, display, from > c.Start ? "…" : "", to < c.End ? "…" : "");
 
         // The title, when it is what matched (it is indexed with every passage), shows it too.
         // Found the way the passage's were: in the folded title when the terms allow it, else by analysing it.
         var titleSpans = info.Title.Length == 0 ? []
             : folded is not null ? FindTerms(Analyzer.Fold(info.Title), terms) : AnalysedTerms(Analyzer, info.Title, terms, info.Script);
         // Under a display script the title, source and author are converted too; the title piece by piece, as the snippet.
-        var (title, titleHighlights) = DisplayWithMarks(info.Title, titleSpans, display);
-        return new SearchHit(info.Id, title, c.Score, c.Start, c.End, shown.ToString(), from, to, highlights,
+        var (title, titleHighlights) = DisplayWithMarks(info.Title, 0, info.Title.Length, titleSpans, display);
+        return new SearchHit(info.Id, title, c.Score, c.Start, c.End, snippet, from, to, highlights,
             Display(info.Author, display), info.Date, Display(info.Source, display), info.Url, info.Script, others, titleHighlights);
     }
 
-    // The text converted for display between the marks' edges; each mark's offsets into the text and into what is shown.
-    private (string Shown, List<Highlight> Marks) DisplayWithMarks(string text, List<(int Start, int End)> spans, ChineseScript? display)
+    // text[from..to] as shown (between `before` and `after`), converted for display piece by piece between the marks'
+    // edges, so each mark stays on the right characters: its offsets into the text and into what is shown.
+    private (string Shown, List<Highlight> Marks) DisplayWithMarks(string text, int from, int to, List<(int Start, int End)> spans,
+        ChineseScript? display, string before = "", string after = "")
     {
-        if (display is null) return (text, [.. spans.Select(t => new Highlight(t.Start, t.End, t.Start, t.End))]);
-        var shown = new StringBuilder(text.Length);
+        var shown = new StringBuilder(before, to - from + before.Length + after.Length);
         var marks = new List<Highlight>();
-        int at = 0;
+        int at = from;
         foreach (var (s, e) in spans)
         {
             shown.Append(Display(text[at..s], display));
@@ -659,7 +646,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             marks.Add(new Highlight(s, e, ss, shown.Length));
             at = e;
         }
-        shown.Append(Display(text[at..], display));
+        shown.Append(Display(text[at..to], display)).Append(after);
         return (shown.ToString(), marks);
     }
 

@@ -40,6 +40,8 @@ const texts = {
 
 let lang = localStorage.getItem("lang") || ((navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en");
 const t = (key) => texts[lang][key] ?? texts.en[key] ?? key;
+// A message of the server in the page's language: {code, text, zh}, or a plain string.
+const said = (m) => (m == null ? "" : typeof m === "string" ? m : lang === "zh" ? m.zh : m.text);
 const $ = (id) => document.getElementById(id);
 const PAGE_SIZE = 10;
 
@@ -130,7 +132,7 @@ async function runSearch() {
   }
   if (serial !== searchSerial) return;
   status.textContent = data.total === 0 ? t("none") : t("results")(data.total, data.totalIsLowerBound, Math.round(data.took_ms));
-  for (const n of data.notices) notices.append(el("li", { text: lang === "zh" ? n.zh : n.text, "data-code": n.code }));
+  for (const n of data.notices) notices.append(el("li", { text: said(n), "data-code": n.code }));
   if (data.didYouMean) notices.append(didYouMean(data.didYouMean));
   if (data.total === 0) notices.append(noneHelp(q, params));
   renderFacets(data.facets, params);
@@ -265,9 +267,6 @@ async function ask(question) {
     }
   }
 }
-
-// A message of the server in the page's language: {code, text, zh}, or a plain string.
-const said = (m) => (m == null ? "" : typeof m === "string" ? m : lang === "zh" ? m.zh : m.text);
 
 function renderAnswer(a) {
   const box = $("answer");
