@@ -84,6 +84,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     Suggester? suggester = null)
 {
     private Analyzer Analyzer => index.Analyzer;
+    private readonly FoldedPassages _folded = new(index.Analyzer);
+    private const int TitleKey = -1;
 
     /// <summary>Suggestions as you type and "did you mean" over the same index (null when not set up).</summary>
     public Suggester? Suggester => suggester;
@@ -203,7 +205,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         async Task<MappedText> FoldedPassage(SearchIndex.Candidate c)
         {
             if (!foldCache.TryGetValue((c.Doc, c.Start), out var f))
-                foldCache[(c.Doc, c.Start)] = f = Analyzer.Fold(PassageText(await TextOf(c.Doc), c) ?? "");
+                foldCache[(c.Doc, c.Start)] = f = _folded.Fold(c.Doc, c.Start, PassageText(await TextOf(c.Doc), c) ?? "");
             return f;
         }
 
@@ -217,8 +219,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
             foreach (var c in list)
             {
                 if (PassageText(await TextOf(c.Doc), c) is not { } passage) continue;
-                string folded = Squash(Analyzer.FoldToString(passage));
-                string title = infos.TryGetValue(c.Doc, out var info) ? Squash(Analyzer.FoldToString(info.Title)) : "";
+                string folded = Squash(_folded.Fold(c.Doc, c.Start, passage).Text);
+                string title = infos.TryGetValue(c.Doc, out var info) ? Squash(_folded.Fold(c.Doc, TitleKey, info.Title).Text) : "";
                 // The index holds the title with every passage: a phrase in the title holds for all of them.
                 bool Holds((string? Phrase, bool Title) a) =>
                     a.Phrase is null || title.Contains(a.Phrase, StringComparison.Ordinal)
@@ -399,7 +401,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         if (compiled.FoldedText.Length > 1 && options.PhraseBoost > 0)
         {
             await index.TextsAsync(ranked.Take(options.RerankDepth).Select(c => c.Doc), texts, cancel);
-            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => Analyzer.FoldToString(PassageText(await TextOf(c.Doc), c) ?? ""), count, k => k);
+            ranked = await RerankAsync(ranked, compiled.FoldedText, async c => _folded.Fold(c.Doc, c.Start, PassageText(await TextOf(c.Doc), c) ?? "").Text, count, k => k);
         }
 
         var top = ranked.Take(count).ToList();
@@ -623,7 +625,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         // The title, when it is what matched (it is indexed with every passage), shows it too.
         // Found the way the passage's were: in the folded title when the terms allow it, else by analysing it.
         var titleSpans = info.Title.Length == 0 ? []
-            : folded is not null ? FindTerms(Analyzer.Fold(info.Title), terms) : AnalysedTerms(Analyzer, info.Title, terms, info.Script);
+            : folded is not null ? FindTerms(_folded.Fold(info.Doc, TitleKey, info.Title), terms) : AnalysedTerms(Analyzer, info.Title, terms, info.Script);
         // Under a display script the title, source and author are converted too; the title piece by piece, as the snippet.
         var (title, titleHighlights) = DisplayWithMarks(info.Title, 0, info.Title.Length, titleSpans, display);
         return new SearchHit(info.Id, title, c.Score, c.Start, c.End, snippet, from, to, highlights,
@@ -656,7 +658,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
     /// <summary>Where the tokens of <paramref name="passage"/> that are <paramref name="terms"/> are, merged.</summary>
     internal static List<(int Start, int End)> AnalysedTerms(Analyzer analyzer, string passage, HashSet<string> terms, Script script) =>
-        Merge([.. analyzer.Analyze(passage, script).Where(t => terms.Contains(t.Term)).Select(t => (t.Start, t.End))]);
+        Merge([.. analyzer.TokensOf(passage, script, terms).Select(t => (t.Start, t.End))]);
 
     /// <summary>Where the folded text holds <paramref name="terms"/>, in original offsets, merged (for <see cref="HanTermsOnly"/> terms).</summary>
     internal static List<(int Start, int End)> FindTerms(MappedText folded, HashSet<string> terms)

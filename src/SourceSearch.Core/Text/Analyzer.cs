@@ -82,7 +82,32 @@ public sealed class Analyzer
     /// <summary>Which script a text is written in, from the characters that exist in one script only.</summary>
     public Script DetectScript(string text) => scriptFolder.DetectScript(text);
 
-    internal void Tokenize(MappedText folded, List<Token> tokens)
+    /// <summary>
+    /// The tokens of <paramref name="text"/> that are <paramref name="terms"/>, as <see cref="Analyze(string, Script)"/>
+    /// would give them, for highlighting. Faster: a stretch of Han characters is segmented only when it holds one of the
+    /// terms as written, since every word and bigram of it is a piece of it (in Traditional text, where mainland synonyms
+    /// are tokens too, every stretch is segmented once any term is Han).
+    /// </summary>
+    public List<Token> TokensOf(string text, Script script, IReadOnlySet<string> terms)
+    {
+        var folded = Fold(text);
+        var hanTerms = terms.Where(t => t.Length > 0 && CharClass.IsHanAt(t, 0)).ToList();
+        bool every = script == Script.Traditional && hanTerms.Count > 0;
+        var tokens = new List<Token>();
+        Tokenize(folded, tokens, every ? null : (start, end) => HoldsAny(folded.Text.AsSpan(start, end - start), hanTerms));
+        if (script == Script.Traditional && hanTerms.Count > 0) Synonyms.Emit(folded, tokens);
+        return tokens.FindAll(t => terms.Contains(t.Term));
+    }
+
+    private static bool HoldsAny(ReadOnlySpan<char> run, List<string> terms)
+    {
+        foreach (var t in terms)
+            if (run.Contains(t.AsSpan(), StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    /// <param name="segmentRun">Whether to segment the Han stretch [start, end) of the folded text (null: all of them).</param>
+    internal void Tokenize(MappedText folded, List<Token> tokens, Func<int, int, bool>? segmentRun = null)
     {
         string s = folded.Text;
         var pieces = new List<WordSegmenter.Piece>();
@@ -95,6 +120,7 @@ public sealed class Analyzer
             {
                 int start = i;
                 while (i < s.Length && CharClass.IsHanAt(s, i)) i += char.IsHighSurrogate(s[i]) ? 2 : 1;
+                if (segmentRun is not null && !segmentRun(start, i)) continue;
                 words.Clear();
                 grams.Clear();
                 SegmentHan(folded, start, i, pieces, words);

@@ -233,3 +233,34 @@ public sealed class AnalyzerTests(AnalysisFixture fx)
         }
     }
 }
+
+/// <summary>Highlights analyse only the stretches that can hold a term: the tokens must be exactly those of the whole analysis.</summary>
+[Collection(AnalysisCollection.Name)]
+public sealed class TokensOfTests(AnalysisFixture fx)
+{
+    private Analyzer A => fx.Analyzer;
+
+    public static TheoryData<string, Script, string> Cases => new()
+    {
+        { "本文编号 zqabc。苏州的人工智能产业，2024年营业收入900亿元。", Script.Simplified, "zqabc" },
+        { "本文编号 zqabc。苏州的人工智能产业，2024年营业收入900亿元。", Script.Simplified, "苏 2024 人工智能 工智" },
+        { "DeepSeek-R1 与 GPT4：两个模型，1,000,000 个参数。", Script.Simplified, "r1 gpt 1000000 模型 个" },
+        { "蘇州的記憶體與軟體，臺灣的資料。", Script.Traditional, "内存 软件 苏州" },
+        { "蘇州的記憶體與軟體，臺灣的資料。", Script.Traditional, "数据" },
+        { "蘇州的記憶體與軟體，臺灣的資料。", Script.Traditional, "abc 的" },
+        { "二〇二四年，思必驰落户苏州。", Script.Simplified, "2024 年 落户" },
+        { "", Script.Simplified, "苏州" },
+        { "苏州", Script.Simplified, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Gives_exactly_the_terms_tokens_of_the_whole_analysis(string text, Script script, string termList)
+    {
+        var terms = termList.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        var expected = A.Analyze(text, script).Where(t => terms.Contains(t.Term)).Select(t => (t.Term, t.Type, t.Start, t.End)).Order().ToList();
+        var actual = A.TokensOf(text, script, terms).Select(t => (t.Term, t.Type, t.Start, t.End)).Order().ToList();
+        Assert.Equal(expected, actual);
+        if (termList.Length > 0 && text.Length > 0) Assert.NotEmpty(actual); // each case has something to find
+    }
+}
