@@ -85,17 +85,17 @@ public sealed class Analyzer
     /// <summary>
     /// The tokens of <paramref name="text"/> that are <paramref name="terms"/>, as <see cref="Analyze(string, Script)"/>
     /// would give them, for highlighting. Faster: a stretch of Han characters is segmented only when it holds one of the
-    /// terms as written, since every word and bigram of it is a piece of it (in Traditional text, where mainland synonyms
-    /// are tokens too, every stretch is segmented once any term is Han).
+    /// terms as written, since every word and bigram of it is a piece of it (in Traditional text, where a mainland synonym
+    /// is a token over other characters, every stretch is segmented when a term is such a synonym).
     /// </summary>
     public List<Token> TokensOf(string text, Script script, IReadOnlySet<string> terms)
     {
         var folded = Fold(text);
         var hanTerms = terms.Where(t => t.Length > 0 && CharClass.IsHanAt(t, 0)).ToList();
-        bool every = script == Script.Traditional && hanTerms.Count > 0;
+        bool synonyms = script == Script.Traditional && hanTerms.Any(Synonyms.IsSynonym);
         var tokens = new List<Token>();
-        Tokenize(folded, tokens, every ? null : (start, end) => HoldsAny(folded.Text.AsSpan(start, end - start), hanTerms));
-        if (script == Script.Traditional && hanTerms.Count > 0) Synonyms.Emit(folded, tokens);
+        Tokenize(folded, tokens, synonyms ? null : (start, end) => HoldsAny(folded.Text.AsSpan(start, end - start), hanTerms));
+        if (synonyms) Synonyms.Emit(folded, tokens);
         return tokens.FindAll(t => terms.Contains(t.Term));
     }
 

@@ -41,22 +41,19 @@ public sealed class MappedText
     }
 
     /// <summary>Builds a stage's output, recording for each appended unit the span of the stage's input it came from.</summary>
+    /// <remarks>
+    /// Most text passes most stages unchanged (Simplified text through script folding), so nothing is allocated while the
+    /// output is still the input's own beginning: the text and maps are made at the first change, from that prefix.
+    /// </remarks>
     public sealed class Builder
     {
         private readonly MappedText _input;
-        private readonly System.Text.StringBuilder _text;
-        private int[] _starts;
-        private int[] _ends;
+        private System.Text.StringBuilder? _text; // null while the output is input[0.._count) unchanged
+        private int[] _starts = [];
+        private int[] _ends = [];
         private int _count;
-        private bool _changed;
 
-        public Builder(MappedText input)
-        {
-            _input = input;
-            _text = new System.Text.StringBuilder(input.Text.Length);
-            _starts = new int[input.Text.Length + 4];
-            _ends = new int[input.Text.Length + 4];
-        }
+        public Builder(MappedText input) => _input = input;
 
         public int Length => _count;
 
@@ -64,8 +61,9 @@ public sealed class MappedText
         public void AppendSame(int start, int end)
         {
             if (end <= start) return;
-            _text.Append(_input.Text, start, end - start);
-            Ensure(end - start);
+            if (_text is null && start == _count) { _count = end; return; }
+            Materialize(end - start);
+            _text!.Append(_input.Text, start, end - start);
             for (int i = start; i < end; i++)
             {
                 _starts[_count] = _input.StartOf(i);
@@ -79,9 +77,8 @@ public sealed class MappedText
         /// input span (a phrase replaced by another phrase has no character-to-character map).</summary>
         public void AppendReplacement(ReadOnlySpan<char> replacement, int start, int end, bool unitToUnit = true)
         {
-            _changed = true;
-            _text.Append(replacement);
-            Ensure(replacement.Length);
+            Materialize(replacement.Length);
+            _text!.Append(replacement);
             if (unitToUnit && replacement.Length == end - start)
             {
                 for (int i = 0; i < replacement.Length; i++)
@@ -105,20 +102,37 @@ public sealed class MappedText
         public void AppendReplacement(char replacement, int start, int end) =>
             AppendReplacement([replacement], start, end);
 
-        private void Ensure(int more)
+        // Makes room for `more` units, first turning the unchanged prefix into text and maps.
+        private void Materialize(int more)
         {
+            if (_text is null)
+            {
+                int size = Math.Max(_input.Text.Length + 4, _count + more);
+                _text = new System.Text.StringBuilder(_input.Text, 0, _count, size);
+                _starts = new int[size];
+                _ends = new int[size];
+                for (int i = 0; i < _count; i++)
+                {
+                    _starts[i] = _input.StartOf(i);
+                    _ends[i] = _input.EndOf(i);
+                }
+                return;
+            }
             if (_count + more <= _starts.Length) return;
-            int size = Math.Max(_starts.Length * 2, _count + more);
-            Array.Resize(ref _starts, size);
-            Array.Resize(ref _ends, size);
+            int grown = Math.Max(_starts.Length * 2, _count + more);
+            Array.Resize(ref _starts, grown);
+            Array.Resize(ref _ends, grown);
         }
 
         public MappedText Build()
         {
-            if (!_changed && _count == _input.Text.Length) return _input;
-            Array.Resize(ref _starts, _count);
-            Array.Resize(ref _ends, _count);
-            return new MappedText(_text.ToString(), _input.OriginalLength, _starts, _ends);
+            if (_text is null)
+            {
+                if (_count == _input.Text.Length) return _input;
+                Materialize(0); // the input's beginning only
+            }
+            // The maps may be longer than the text: only the text's units are ever looked up.
+            return new MappedText(_text!.ToString(), _input.OriginalLength, _starts, _ends);
         }
     }
 }
