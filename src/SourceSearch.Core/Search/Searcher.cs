@@ -287,8 +287,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         {
             if (await TextOf(c.Doc) is not { } text || PassageText(text, c) is null) continue;
             bool analyse = !hanTermsOnly || (synonymTerms && info.Script == Script.Traditional);
-            hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript,
-                analyse ? null : await FoldedPassage(c)));
+            hits.Add(MakeHit(text, c, info, others, compiled.HighlightTerms, request.DisplayScript, await FoldedPassage(c), analyse));
         }
 
         var understood = new QueryUnderstanding(mode, compiled.Clauses, filters.Source, filters.Author, filters.From, filters.To, translation?.Words);
@@ -609,10 +608,11 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     internal static bool HanTermsOnly(HashSet<string> terms) =>
         terms.Count > 0 && terms.All(t => t.EnumerateRunes().Count() >= 2 && t.EnumerateRunes().All(r => CharClass.IsHan(r.Value)));
 
+    // `analyse`: the highlights are the passage's tokens that are terms (else found in the folded text, see HanTermsOnly).
     private SearchHit MakeHit(string text, SearchIndex.Candidate c, SearchIndex.DocInfo info, List<string> others,
-        HashSet<string> terms, ChineseScript? display, MappedText? folded)
+        HashSet<string> terms, ChineseScript? display, MappedText folded, bool analyse)
     {
-        var spans = (folded is not null ? FindTerms(folded, terms) : AnalysedTerms(Analyzer, text[c.Start..c.End], terms, info.Script))
+        var spans = (analyse ? AnalysedTerms(Analyzer, folded, terms, info.Script) : FindTerms(folded, terms))
             .Select(s => (Start: s.Start + c.Start, End: s.End + c.Start)).ToList();
 
         // A window of the passage around the first highlight, cut between sentences, clauses or words; … marks a cut.
@@ -624,8 +624,9 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
 
         // The title, when it is what matched (it is indexed with every passage), shows it too.
         // Found the way the passage's were: in the folded title when the terms allow it, else by analysing it.
+        var foldedTitle = _folded.Fold(info.Doc, TitleKey, info.Title);
         var titleSpans = info.Title.Length == 0 ? []
-            : folded is not null ? FindTerms(_folded.Fold(info.Doc, TitleKey, info.Title), terms) : AnalysedTerms(Analyzer, info.Title, terms, info.Script);
+            : analyse ? AnalysedTerms(Analyzer, foldedTitle, terms, info.Script) : FindTerms(foldedTitle, terms);
         // Under a display script the title, source and author are converted too; the title piece by piece, as the snippet.
         var (title, titleHighlights) = DisplayWithMarks(info.Title, 0, info.Title.Length, titleSpans, display);
         return new SearchHit(info.Id, title, c.Score, c.Start, c.End, snippet, from, to, highlights,
@@ -657,7 +658,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         script is null || openCc is null || string.IsNullOrEmpty(s) ? s : openCc.Convert(s, script.Value);
 
     /// <summary>Where the tokens of <paramref name="passage"/> that are <paramref name="terms"/> are, merged.</summary>
-    internal static List<(int Start, int End)> AnalysedTerms(Analyzer analyzer, string passage, HashSet<string> terms, Script script) =>
+    internal static List<(int Start, int End)> AnalysedTerms(Analyzer analyzer, MappedText passage, HashSet<string> terms, Script script) =>
         Merge([.. analyzer.TokensOf(passage, script, terms).Select(t => (t.Start, t.End))]);
 
     /// <summary>Where the folded text holds <paramref name="terms"/>, in original offsets, merged (for <see cref="HanTermsOnly"/> terms).</summary>

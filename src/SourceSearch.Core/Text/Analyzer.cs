@@ -88,9 +88,11 @@ public sealed class Analyzer
     /// terms as written, since every word and bigram of it is a piece of it (in Traditional text, where a mainland synonym
     /// is a token over other characters, every stretch is segmented when a term is such a synonym).
     /// </summary>
-    public List<Token> TokensOf(string text, Script script, IReadOnlySet<string> terms)
+    public List<Token> TokensOf(string text, Script script, IReadOnlySet<string> terms) => TokensOf(Fold(text), script, terms);
+
+    /// <summary><see cref="TokensOf(string, Script, IReadOnlySet{string})"/> of text already folded (<see cref="Fold"/>).</summary>
+    public List<Token> TokensOf(MappedText folded, Script script, IReadOnlySet<string> terms)
     {
-        var folded = Fold(text);
         var hanTerms = terms.Where(t => t.Length > 0 && CharClass.IsHanAt(t, 0)).ToList();
         bool synonyms = script == Script.Traditional && hanTerms.Any(Synonyms.IsSynonym);
         var tokens = new List<Token>();

@@ -263,4 +263,32 @@ public sealed class TokensOfTests(AnalysisFixture fx)
         Assert.Equal(expected, actual);
         if (termList.Length > 0 && text.Length > 0) Assert.NotEmpty(actual); // each case has something to find
     }
+
+    [Fact]
+    public void Gives_exactly_the_terms_tokens_of_the_whole_analysis_over_the_seed_articles()
+    {
+        // Queries of one to four characters taken from the passages themselves (both scripts, PDF mess, Latin, numbers).
+        var random = new Random(11);
+        int compared = 0, found = 0;
+        foreach (var seed in SourceSearch.Tests.Index.SearchIndexTests.Seeds())
+        {
+            var script = A.DetectScript(seed.Text);
+            foreach (var p in SourceSearch.Index.PassageSplitter.Split(seed.Text).Take(15))
+            {
+                string passage = seed.Text[p.Start..p.End];
+                for (int k = 0; k < 6; k++)
+                {
+                    int at = random.Next(passage.Length);
+                    string query = passage.Substring(at, Math.Min(random.Next(1, 5), passage.Length - at));
+                    var terms = A.Analyze(query).Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+                    var expected = A.Analyze(passage, script).Where(t => terms.Contains(t.Term)).Select(t => (t.Term, t.Type, t.Start, t.End)).Order().ToList();
+                    var actual = A.TokensOf(passage, script, terms).Select(t => (t.Term, t.Type, t.Start, t.End)).Order().ToList();
+                    Assert.Equal(expected, actual);
+                    compared++;
+                    if (expected.Count > 0) found++;
+                }
+            }
+        }
+        Assert.True(compared > 200 && found > 150, $"{compared} compared, {found} with tokens");
+    }
 }

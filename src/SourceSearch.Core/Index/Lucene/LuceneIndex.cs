@@ -282,12 +282,12 @@ public sealed class LuceneIndex : IFullTextIndex
 
     public List<PassageMatch> Search(IndexQuery query, IndexFilters filters, FieldWeights weights, int limit)
     {
-        var compiled = LuceneQueries.Compile(query, weights);
-        if (!filters.IsEmpty) compiled = new FilteredQuery(compiled, new QueryWrapperFilter(LuceneQueries.Filter(filters)));
         RefreshIfUnseen();
         var searcher = _searchers.Acquire();
         try
         {
+            var compiled = LuceneQueries.WithTermStates(LuceneQueries.Compile(query, weights), searcher.TopReaderContext);
+            if (!filters.IsEmpty) compiled = new FilteredQuery(compiled, new QueryWrapperFilter(LuceneQueries.Filter(filters)));
             // A collector that takes documents in order: for a disjunction Lucene otherwise picks BooleanScorer, which
             // allocates a table of 2,048 buckets per segment per query; under writes (a near-real-time segment per add)
             // that was an eighth of the server's time, and most of its garbage.

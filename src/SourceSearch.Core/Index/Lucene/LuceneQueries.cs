@@ -51,6 +51,47 @@ internal static class LuceneQueries
         return b;
     }
 
+    /// <summary>
+    /// <paramref name="query"/> with every term query's statistics looked up at once, with one terms enumerator per
+    /// segment and field, its terms in order. Left to itself each term query makes an enumerator per segment: for a
+    /// question of forty words and grams over a server's dozen near-real-time segments that is the greater part of
+    /// the query's garbage and a tenth of a loaded server's time.
+    /// </summary>
+    public static Query WithTermStates(Query query, IndexReaderContext top)
+    {
+        var terms = new List<Term>();
+        Collect(query, terms);
+        if (terms.Count < 2) return query;
+        var states = new Dictionary<Term, TermContext>();
+        foreach (var field in terms.Distinct().GroupBy(t => t.Field))
+        {
+            var sorted = field.OrderBy(t => t.Bytes).ToList();
+            foreach (var t in sorted) states[t] = new TermContext(top);
+            foreach (var leaf in top.Leaves)
+            {
+                var fieldTerms = leaf.AtomicReader.Fields?.GetTerms(field.Key);
+                if (fieldTerms is null) continue;
+                var e = fieldTerms.GetEnumerator();
+                foreach (var t in sorted)
+                    if (e.SeekExact(t.Bytes)) states[t].Register(e.GetTermState(), leaf.Ord, e.DocFreq, e.TotalTermFreq);
+            }
+        }
+        return Replace(query, states);
+    }
+
+    private static void Collect(Query query, List<Term> terms)
+    {
+        if (query is TermQuery t) terms.Add(t.Term);
+        else if (query is BooleanQuery b) foreach (var c in b.Clauses) Collect(c.Query, terms);
+    }
+
+    private static Query Replace(Query query, Dictionary<Term, TermContext> states)
+    {
+        if (query is TermQuery t) return new TermQuery(t.Term, states[t.Term]) { Boost = t.Boost };
+        if (query is BooleanQuery b) foreach (var c in b.Clauses) c.Query = Replace(c.Query, states);
+        return query;
+    }
+
     /// <summary>The metadata filter: exact source and author; a date key from <c>From</c> on and up to <c>To</c> at its precision.</summary>
     public static Query Filter(IndexFilters filters)
     {

@@ -1,0 +1,52 @@
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using SourceSearch.Index.Lucene;
+
+namespace SourceSearch.Tests.Index;
+
+/// <summary>Term statistics looked up at once for a whole query must score exactly as Lucene's own per-term lookup.</summary>
+public sealed class TermStatesTests
+{
+    [Fact]
+    public void A_query_with_its_term_states_looked_up_at_once_scores_exactly_as_without()
+    {
+        using var dir = new NIOFSDirectory(new DirectoryInfo(TestPaths.NewTempDirectory()));
+        using (var writer = new IndexWriter(dir, new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))))
+        {
+            string[][] segments =
+            [
+                ["苏州 人工 智能", "苏州 园林", "北京 智能"],
+                ["人工 智能 产业 苏州", "深圳"],          // a second segment
+                ["智能 智能 智能", "园林 园林"],           // a third, without 苏州
+            ];
+            foreach (var segment in segments)
+            {
+                foreach (var text in segment)
+                    writer.AddDocument(new Document { new TextField("body", text, Field.Store.NO), new TextField("title", text.Split(' ')[0], Field.Store.NO) });
+                writer.Commit();
+            }
+        }
+        using var reader = DirectoryReader.Open(dir);
+        Assert.True(reader.Leaves.Count >= 2);
+        var searcher = new IndexSearcher(reader);
+
+        Query Make()
+        {
+            var b = new BooleanQuery(disableCoord: true);
+            foreach (var (field, term, boost) in new[] { ("body", "苏州", 1f), ("body", "智能", 1f), ("title", "苏州", 2.5f), ("body", "园林", 0.5f), ("body", "不存在", 1f) })
+                b.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
+            var inner = new BooleanQuery(disableCoord: true) { { new TermQuery(new Term("body", "人工")), Occur.MUST }, { new TermQuery(new Term("body", "产业")), Occur.SHOULD } };
+            b.Add(inner, Occur.SHOULD);
+            return b;
+        }
+
+        var expected = searcher.Search(Make(), 10).ScoreDocs.Select(d => (d.Doc, d.Score)).ToList();
+        var actual = searcher.Search(LuceneQueries.WithTermStates(Make(), searcher.TopReaderContext), 10).ScoreDocs.Select(d => (d.Doc, d.Score)).ToList();
+        Assert.Equal(6, expected.Count); // every document but 深圳's matches something
+        Assert.Equal(expected, actual);
+    }
+}
