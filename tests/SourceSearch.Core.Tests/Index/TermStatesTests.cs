@@ -48,5 +48,15 @@ public sealed class TermStatesTests
         var actual = searcher.Search(LuceneQueries.WithTermStates(Make(), searcher.TopReaderContext), 10).ScoreDocs.Select(d => (d.Doc, d.Score)).ToList();
         Assert.Equal(6, expected.Count); // every document but 深圳's matches something
         Assert.Equal(expected, actual);
+
+        // The searcher that keeps each field's collection statistics gives Lucene's own, and the same scores.
+        var keeping = new LuceneIndex.StatisticsKeepingSearcher(reader);
+        foreach (var field in new[] { "body", "title", "absent" })
+        {
+            var (a, b) = (searcher.CollectionStatistics(field), keeping.CollectionStatistics(field));
+            Assert.Equal((a.MaxDoc, a.DocCount, a.SumTotalTermFreq, a.SumDocFreq), (b.MaxDoc, b.DocCount, b.SumTotalTermFreq, b.SumDocFreq));
+        }
+        Assert.Equal(7, keeping.CollectionStatistics("body").DocCount);
+        Assert.Equal(expected, keeping.Search(LuceneQueries.WithTermStates(Make(), keeping.TopReaderContext), 10).ScoreDocs.Select(d => (d.Doc, d.Score)).ToList());
     }
 }

@@ -412,7 +412,36 @@ public sealed class LuceneIndex : IFullTextIndex
 
     private sealed class Bm25SearcherFactory : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new PassageSimilarity() };
+        public override IndexSearcher NewSearcher(IndexReader reader) => new StatisticsKeepingSearcher(reader) { Similarity = new PassageSimilarity() };
+    }
+
+    /// <summary>
+    /// A searcher that works out a field's collection statistics once. Lucene's builds a merged view of every segment's
+    /// fields for each term of each query to sum them; a searcher (one reader, never changing) can keep the sums.
+    /// </summary>
+    internal sealed class StatisticsKeepingSearcher(IndexReader reader) : IndexSearcher(reader)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CollectionStatistics> _statistics = new(StringComparer.Ordinal);
+
+        public override CollectionStatistics CollectionStatistics(string field) => _statistics.GetOrAdd(field, Sum);
+
+        // As MultiTerms sums them: a statistic a segment does not keep (-1) is unknown for all.
+        private CollectionStatistics Sum(string field)
+        {
+            long docCount = 0, sumTotalTermFreq = 0, sumDocFreq = 0;
+            bool any = false;
+            foreach (var leaf in IndexReader.Leaves)
+            {
+                var terms = leaf.AtomicReader.GetTerms(field);
+                if (terms is null) continue;
+                any = true;
+                docCount = terms.DocCount == -1 || docCount == -1 ? -1 : docCount + terms.DocCount;
+                sumTotalTermFreq = terms.SumTotalTermFreq == -1 || sumTotalTermFreq == -1 ? -1 : sumTotalTermFreq + terms.SumTotalTermFreq;
+                sumDocFreq = terms.SumDocFreq == -1 || sumDocFreq == -1 ? -1 : sumDocFreq + terms.SumDocFreq;
+            }
+            if (!any) docCount = sumTotalTermFreq = sumDocFreq = 0;
+            return new CollectionStatistics(field, IndexReader.MaxDoc, docCount, sumTotalTermFreq, sumDocFreq);
+        }
     }
 
     /// <summary>
