@@ -60,3 +60,42 @@ public sealed class TermStatesTests
         Assert.Equal(expected, keeping.Search(LuceneQueries.WithTermStates(Make(), keeping.TopReaderContext), 10).ScoreDocs.Select(d => (d.Doc, d.Score)).ToList());
     }
 }
+
+/// <summary>The passage coordinates kept per segment are the segment's doc values, and each segment gets its own.</summary>
+public sealed class PassageColumnsTests
+{
+    [Fact]
+    public void Columns_hold_each_segment_s_doc_values_and_a_merged_segment_is_read_anew()
+    {
+        using var dir = new NIOFSDirectory(new DirectoryInfo(TestPaths.NewTempDirectory()));
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48));
+        using var writer = new IndexWriter(dir, config);
+        void Add(long doc, int start, int end) => writer.AddDocument(new Document
+        {
+            new NumericDocValuesField(LuceneIndex.DocField, doc), new NumericDocValuesField(LuceneIndex.StartField, start),
+            new NumericDocValuesField(LuceneIndex.EndField, end),
+        });
+        Add(7, 0, 10); Add(7, 10, 25);
+        writer.Commit();
+        Add(9, 0, 5);
+        writer.Commit();
+        using (var reader = DirectoryReader.Open(dir))
+        {
+            Assert.Equal(2, reader.Leaves.Count);
+            var first = LuceneIndex.PassageColumns.Of(reader.Leaves[0].AtomicReader);
+            Assert.Equal([7L, 7L], first.Doc);
+            Assert.Equal([0, 10], first.Start);
+            Assert.Equal([10, 25], first.End);
+            Assert.Same(first, LuceneIndex.PassageColumns.Of(reader.Leaves[0].AtomicReader)); // read once
+            Assert.Equal([9L], LuceneIndex.PassageColumns.Of(reader.Leaves[1].AtomicReader).Doc);
+        }
+        writer.ForceMerge(1);
+        writer.Commit();
+        using (var merged = DirectoryReader.Open(dir))
+        {
+            var all = LuceneIndex.PassageColumns.Of(Assert.Single(merged.Leaves).AtomicReader);
+            Assert.Equal([7L, 7L, 9L], all.Doc);
+            Assert.Equal([10, 25, 5], all.End);
+        }
+    }
+}

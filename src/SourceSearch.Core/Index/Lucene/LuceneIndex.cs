@@ -300,9 +300,8 @@ public sealed class LuceneIndex : IFullTextIndex
             {
                 var leaf = leaves[ReaderUtil.SubIndex(hit.Doc, leaves)];
                 int local = hit.Doc - leaf.DocBase;
-                var reader = leaf.AtomicReader;
-                long Value(string field) => reader.GetNumericDocValues(field)?.Get(local) ?? -1;
-                result.Add(new PassageMatch(Value(DocField), (int)Value(StartField), (int)Value(EndField), hit.Score));
+                var columns = PassageColumns.Of(leaf.AtomicReader);
+                result.Add(new PassageMatch(columns.Doc[local], columns.Start[local], columns.End[local], hit.Score));
             }
             return result;
         }
@@ -408,6 +407,38 @@ public sealed class LuceneIndex : IFullTextIndex
         };
         type.Freeze();
         return type;
+    }
+
+    /// <summary>
+    /// Which article and stretch of it each document of a segment is, read once per segment: a search reads them for
+    /// up to 500 hits, and the doc values on disk cost a seek and a lock each through NIOFSDirectory. A segment never
+    /// changes, so its columns are kept for as long as the segment's core lives.
+    /// </summary>
+    internal sealed class PassageColumns
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, PassageColumns> Kept = new();
+
+        public required long[] Doc { get; init; }
+        public required int[] Start { get; init; }
+        public required int[] End { get; init; }
+
+        public static PassageColumns Of(AtomicReader reader) => Kept.GetValue(reader.CoreCacheKey, _ => Read(reader));
+
+        private static PassageColumns Read(AtomicReader reader)
+        {
+            int n = reader.MaxDoc;
+            var (doc, start, end) = (new long[n], new int[n], new int[n]);
+            var docs = reader.GetNumericDocValues(DocField);
+            var starts = reader.GetNumericDocValues(StartField);
+            var ends = reader.GetNumericDocValues(EndField);
+            for (int i = 0; i < n; i++)
+            {
+                doc[i] = docs?.Get(i) ?? -1;
+                start[i] = (int)(starts?.Get(i) ?? -1);
+                end[i] = (int)(ends?.Get(i) ?? -1);
+            }
+            return new PassageColumns { Doc = doc, Start = start, End = end };
+        }
     }
 
     private sealed class Bm25SearcherFactory : SearcherFactory
