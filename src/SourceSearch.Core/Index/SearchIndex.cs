@@ -292,24 +292,60 @@ public sealed partial class SearchIndex : IDisposable
 
     // 64 bits of SHA-256: a changed article mistaken for unchanged, or two different texts taken for versions of
     // one, needs a collision of odds about 1 in 10^19 per pair (1 in 10^9 over a corpus of a million articles).
-    private static long ContentHash(Article a)
+    internal static long ContentHash(Article a)
     {
+        // The parts with their lengths, so that moving text from one part to the next changes the hash.
         var sb = new StringBuilder();
-        foreach (var part in new[] { a.Title, a.Author, a.Date, a.Source, a.Url, a.Text })
+        foreach (var part in new[] { a.Title, a.Author, a.Date, a.Source, a.Url })
             sb.Append(part?.Length ?? -1).Append(':').Append(part).Append('\u0001');
-        return Hash64(sb.ToString());
+        sb.Append(a.Text.Length).Append(':');
+        return Hash64([sb.ToString(), a.Text, "\u0001"]);
     }
 
     // The same article in both scripts has the same characters folded one by one; white space and punctuation aside.
-    private static long FoldedHash(string folded)
+    internal static long FoldedHash(string folded)
     {
-        var sb = new StringBuilder(folded.Length);
-        foreach (char c in folded)
-            if (char.IsLetterOrDigit(c) || char.IsSurrogate(c)) sb.Append(c);
-        return Hash64(sb.ToString());
+        char[] kept = System.Buffers.ArrayPool<char>.Shared.Rent(folded.Length);
+        try
+        {
+            int n = 0;
+            foreach (char c in folded)
+                if (c < 0x80 ? char.IsAsciiLetterOrDigit(c) : (c is >= '\u4E00' and <= '\u9FFF') || char.IsLetterOrDigit(c) || char.IsSurrogate(c))
+                    kept[n++] = c;
+            return Hash64([new string(kept, 0, n)]);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(kept);
+        }
     }
 
-    private static long Hash64(string s) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(s)), 0);
+    // The first eight bytes of the SHA-256 of the parts' UTF-8, as if they were one string (stored hashes depend on it).
+    private static long Hash64(ReadOnlySpan<string> parts)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            foreach (var part in parts)
+                for (int at = 0; at < part.Length;)
+                {
+                    // Chunks never split a surrogate pair, so each encodes as the whole string would.
+                    int take = Math.Min(4096, part.Length - at);
+                    if (take < part.Length - at && char.IsHighSurrogate(part[at + take - 1])) take--;
+                    int bytes = Encoding.UTF8.GetBytes(part.AsSpan(at, take), buffer);
+                    sha.AppendData(buffer, 0, bytes);
+                    at += take;
+                }
+            Span<byte> digest = stackalloc byte[32];
+            sha.GetHashAndReset(digest);
+            return BitConverter.ToInt64(digest);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>The key an id is looked up by (ids sharing one are told apart by the id itself).</summary>
     internal static int IdKey(string id) => BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0);
