@@ -11,6 +11,7 @@ namespace SourceSearch.Search;
 internal sealed class FoldedPassages(Analyzer analyzer, int capacity = 8192)
 {
     private readonly ConcurrentDictionary<(long Doc, int Start), (string Text, MappedText Folded)> _entries = new();
+    private int _added; // an upper bound of the entries: ConcurrentDictionary.Count takes every lock
 
     public int Count => _entries.Count;
 
@@ -21,7 +22,11 @@ internal sealed class FoldedPassages(Analyzer analyzer, int capacity = 8192)
             return kept.Folded;
         var folded = analyzer.Fold(text);
         // Bounded simply: emptied when full. A few thousand passages are what a server's searches keep finding.
-        if (_entries.Count >= capacity) _entries.Clear();
+        if (Interlocked.Increment(ref _added) > capacity)
+        {
+            _entries.Clear();
+            Interlocked.Exchange(ref _added, 1);
+        }
         _entries[(doc, start)] = (text, folded);
         return folded;
     }
