@@ -321,24 +321,18 @@ public sealed partial class SearchIndex : IDisposable
     }
 
     // The first eight bytes of the SHA-256 of the parts' UTF-8, as if they were one string (stored hashes depend on it).
+    // One-shot into a pooled buffer: an incremental hash object per article cost more than the hashing.
     private static long Hash64(ReadOnlySpan<string> parts)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        int most = 0;
+        foreach (var part in parts) most += Encoding.UTF8.GetMaxByteCount(part.Length);
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(most);
         try
         {
-            foreach (var part in parts)
-                for (int at = 0; at < part.Length;)
-                {
-                    // Chunks never split a surrogate pair, so each encodes as the whole string would.
-                    int take = Math.Min(4096, part.Length - at);
-                    if (take < part.Length - at && char.IsHighSurrogate(part[at + take - 1])) take--;
-                    int bytes = Encoding.UTF8.GetBytes(part.AsSpan(at, take), buffer);
-                    sha.AppendData(buffer, 0, bytes);
-                    at += take;
-                }
+            int n = 0;
+            foreach (var part in parts) n += Encoding.UTF8.GetBytes(part, buffer.AsSpan(n));
             Span<byte> digest = stackalloc byte[32];
-            sha.GetHashAndReset(digest);
+            SHA256.HashData(buffer.AsSpan(0, n), digest);
             return BitConverter.ToInt64(digest);
         }
         finally
