@@ -370,7 +370,15 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
     }
 
     /// <summary>A passage retrieved for a question, with its article's text (for quoting).</summary>
-    public sealed record PassageHit(string Id, string Title, int Start, int End, double Score, string ArticleText);
+    public sealed record PassageHit(string Id, string Title, int Start, int End, double Score, string ArticleText)
+    {
+        /// <summary>The article's row in the store (-1: not known), for the folded-text cache.</summary>
+        public long Doc { get; init; } = -1;
+    }
+
+    /// <summary><paramref name="hit"/>'s article text from <paramref name="start"/> to <paramref name="end"/>, folded (kept across requests).</summary>
+    public string FoldToString(PassageHit hit, int start, int end) =>
+        hit.Doc < 0 ? Analyzer.FoldToString(hit.ArticleText[start..end]) : _folded.Fold(hit.Doc, start, hit.ArticleText[start..end]).Text;
 
     /// <summary>
     /// The best passages for a question (any of its words; question words left out), several per
@@ -409,7 +417,7 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         var hits = new List<PassageHit>();
         foreach (var c in top)
             if (infos.TryGetValue(c.Doc, out var info) && await TextOf(c.Doc) is { } text && PassageText(text, c) is not null)
-                hits.Add(new PassageHit(info.Id, info.Title, c.Start, c.End, c.Score, text));
+                hits.Add(new PassageHit(info.Id, info.Title, c.Start, c.End, c.Score, text) { Doc = c.Doc });
         return (hits, terms);
     }
 

@@ -9,7 +9,7 @@ public sealed class FoldedPassagesTests(AnalysisFixture fx)
     [Fact]
     public void A_passage_is_folded_once_and_folded_anew_when_its_text_changed()
     {
-        var cache = new FoldedPassages(fx.Analyzer, capacity: 4);
+        var cache = new FoldedPassages(fx.Analyzer, capacityChars: 100);
         var first = cache.Fold(1, 0, "蘇州的記憶體");
         Assert.Equal("苏州的记忆体", first.Text);
         Assert.Same(first, cache.Fold(1, 0, "蘇州的記憶體"));
@@ -23,13 +23,18 @@ public sealed class FoldedPassagesTests(AnalysisFixture fx)
     }
 
     [Fact]
-    public void It_never_holds_more_than_its_capacity()
+    public void It_never_holds_more_than_its_capacity_and_keys_by_start_and_length()
     {
-        var cache = new FoldedPassages(fx.Analyzer, capacity: 3);
+        var cache = new FoldedPassages(fx.Analyzer, capacityChars: 12); // three entries of three characters (and one each)
         for (int i = 0; i < 10; i++)
         {
             Assert.Equal($"苏州{i}", cache.Fold(i, 0, $"蘇州{i}").Text);
             Assert.InRange(cache.Count, 1, 3);
         }
+        // A sentence at a passage's start is an entry of its own, beside the passage.
+        var both = new FoldedPassages(fx.Analyzer);
+        Assert.Equal("苏州的记忆体", both.Fold(1, 0, "蘇州的記憶體").Text);
+        Assert.Equal("苏州", both.Fold(1, 0, "蘇州").Text);
+        Assert.Equal(2, both.Count);
     }
 }
