@@ -60,8 +60,8 @@ public sealed class AnswerOptions
     /// (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
     /// sets, with another set's questions as the unanswerable ones, by scripts/train-answerability (README, Evaluation).
     /// </summary>
-    public double[] AnswerabilityWeights { get; set; } = [-12.666, 0.379, 0.548, 5.564, 1.571, 1.960, 2.479, -0.012, 0.052, 4.004, 1.208, -6.327, 7.644];
-    public double AnswerabilityThreshold { get; set; } = -0.086;
+    public double[] AnswerabilityWeights { get; set; } = [-5.984, -0.634, -0.092, 5.193, 1.566, 1.951, 1.381, -0.123, -0.224, 3.630, 2.003, -3.357, 4.121, -0.444, 1.084, -6.889, 0.076, 0.610, -0.679, -5.395];
+    public double AnswerabilityThreshold { get; set; } = -0.597;
     /// <summary>A name of the question the answer's passage never mentions, where the sentence names another, makes it "not found" when both are names the dictionary knows this well (its frequency).</summary>
     public int KnownNameFrequency { get; set; } = 500;
     /// <summary>Ranking: how much a missing name lowers a sentence (0 not at all, 1 to nothing).</summary>
