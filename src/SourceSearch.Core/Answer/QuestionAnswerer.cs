@@ -320,7 +320,10 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         foreach (var (s, score, e) in scored.Skip(1))
         {
             if (chosen.Count >= options.MaxSentences || score < best.Score * 0.85) break;
-            if (Answerable(e) is not null) continue;
+            // A second quote is judged on what it holds of the question: where it ranks (its passage's rank, its lead over
+            // the next sentence) was weighed for the question by the best sentence, and a close second should not lose on it.
+            var asFirst = e with { RankScore = ev.RankScore, RankMargin = ev.RankMargin, PassageRank = ev.PassageRank, PassageScore = ev.PassageScore };
+            if (Answerable(asFirst) is not null) continue;
             if (chosen.Any(c => c.Hit.Id == s.Hit.Id && c.Start < s.End && s.Start < c.End)) continue;
             chosen.Add(s);
         }
