@@ -45,6 +45,8 @@ public sealed class AnswerOptions
     public int MaxQuoteLength { get; set; } = 200;
     /// <summary>A first quote shorter than this takes in the sentences after it while it stays within this length.</summary>
     public int WidenTo { get; set; } = 160;
+    /// <summary>A quoted sentence shorter than this takes in the sentence before it (in its paragraph, the two within MaxQuoteLength).</summary>
+    public int TakeBeforeBelow { get; set; } = 60;
     /// <summary>Passages given to the LLM.</summary>
     public int LlmPassages { get; set; } = 5;
     /// <summary>Most sentences in an answer.</summary>
@@ -297,7 +299,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         // For measuring (eval --features): each candidate as ranked, with what it would quote.
         var measured = scored.Select(c =>
         {
-            var w = Widen(c.Sentence);
+            var w = Widen(c.Sentence, profile, c.Evidence);
             return new AnswerCandidate(w.Text, RankingFeatures(c.Evidence, HandRank(c.Evidence), c.Sentence.End - c.Sentence.Start));
         }).ToList();
         var best = scored[0];
@@ -316,7 +318,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         if (reason is not null)
             return NotFound(Closest(passages, scored), reason.Value, ev.MissingNames) with { Evidence = ev, Candidates = measured };
 
-        var chosen = new List<PassageHitSentence> { Widen(best.Sentence) };
+        var chosen = new List<PassageHitSentence> { Widen(best.Sentence, profile, best.Evidence) };
         foreach (var (s, score, e) in scored.Skip(1))
         {
             if (chosen.Count >= options.MaxSentences || score < best.Score * 0.85) break;
@@ -455,18 +457,54 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
     private static partial System.Text.RegularExpressions.Regex CitationLike();
 
     // A short sentence is widened by the sentences after it in its passage, up to WidenTo characters:
-    // the answer often follows the sentence that repeats the question's words.
-    private PassageHitSentence Widen(PassageHitSentence s)
+    // the answer often follows the sentence that repeats the question's words. It often precedes one that refers back to
+    // it (这导致, 牠们, 次年), that lacks the kind of answer asked for (when the one before has it), or that is short: such
+    // a sentence takes the one before it too.
+    private PassageHitSentence Widen(PassageHitSentence s, QuestionProfile? profile = null, AnswerEvidence? evidence = null)
     {
+        string text = s.Hit.ArticleText;
+        int start = s.Start;
+        if (profile is not null && evidence is not null && Previous(s) is { } prev && s.End - prev.Start <= options.MaxQuoteLength)
+        {
+            string here = analyzer.FoldToString(text[s.Start..s.End]);
+            if (s.End - s.Start < options.TakeBeforeBelow || RefersBack(here) || (!KindIn(evidence, here, profile) && KindIn(evidence, analyzer.FoldToString(text[prev.Start..prev.End]), profile)))
+                start = prev.Start;
+        }
         int end = s.End;
         // Past the passage's end too: passages are cut by length, an answer's next sentence is not.
-        string text = s.Hit.ArticleText;
-        foreach (var next in Sentences.Split(text, s.End, Math.Min(text.Length, Math.Max(s.Hit.End, s.Start + options.WidenTo + 1)), options.MaxQuoteLength))
+        foreach (var next in Sentences.Split(text, s.End, Math.Min(text.Length, Math.Max(s.Hit.End, start + options.WidenTo + 1)), options.MaxQuoteLength))
         {
-            if (next.End - s.Start > options.WidenTo) break;
+            if (next.End - start > options.WidenTo) break;
             end = next.End;
         }
-        return s with { End = end };
+        return s with { Start = start, End = end };
+    }
+
+    // The sentence before, in the same paragraph (null at its start).
+    private (int Start, int End)? Previous(PassageHitSentence s)
+    {
+        string text = s.Hit.ArticleText;
+        int paragraph = s.Start == 0 ? 0 : text.LastIndexOf('\n', s.Start - 1) + 1;
+        var before = Sentences.Split(text, Math.Max(paragraph, s.Start - options.MaxQuoteLength), s.Start, options.MaxQuoteLength).ToList();
+        return before.Count == 0 ? null : before[^1];
+    }
+
+    // The asked kind (a time, a number, a name for 谁/哪里) in a folded text; true when none is asked.
+    private bool KindIn(AnswerEvidence e, string folded, QuestionProfile profile) => e.Asked switch
+    {
+        AnswerKind.Time => QuestionProfile.HasTime(folded),
+        AnswerKind.Number => QuestionProfile.HasNumber(folded),
+        _ => !profile.AsksName || profile.HasName(folded, analyzer),
+    };
+
+    // A sentence whose first words point back at the one before: a pronoun or demonstrative (他, 牠们, 该, 这), or a time said
+    // relative to it (次年, 同年).
+    private static bool RefersBack(string folded)
+    {
+        var head = folded.AsSpan(0, Math.Min(4, folded.Length));
+        return head.IndexOfAny("他她它牠其该这此") >= 0
+               || folded.StartsWith("次年", StringComparison.Ordinal) || folded.StartsWith("同年", StringComparison.Ordinal)
+               || folded.StartsWith("翌年", StringComparison.Ordinal) || folded.StartsWith("随后", StringComparison.Ordinal);
     }
 
 
@@ -719,6 +757,9 @@ internal sealed partial class QuestionProfile
 
     // Names in the sentence the question does not have: ones the dictionary tags, unknown words of three or more Han
     // characters (transliterations), Latin words.
+    /// <summary>The folded text names someone or somewhere the question does not.</summary>
+    public bool HasName(string folded, Analyzer analyzer) => NamesIn(folded, analyzer).Count > 0;
+
     private List<(int Start, int End)> NamesIn(string folded, Analyzer analyzer)
     {
         var dictionary = analyzer.Segmenter.Dictionary;

@@ -62,9 +62,37 @@ public sealed class AnswerRankingTests(AnalysisFixture fx)
             "思必驰的创始团队从英国剑桥回国，在2008年落户苏州工业园区，开始研发语音技术。");
         using var index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
         await index.AddBatchAsync([article]);
-        var answerer = new QuestionAnswerer(new Searcher(index, new SearchOptions()), fx.Analyzer, new AnswerOptions());
+        // Not taking in the sentence before (a short one would), to see which one ranks first.
+        var answerer = new QuestionAnswerer(new Searcher(index, new SearchOptions()), fx.Analyzer, new AnswerOptions { TakeBeforeBelow = 0 });
         var a = await answerer.AskAsync("思必驰是哪一年落户苏州的？");
         Assert.True(a.Found);
         Assert.StartsWith("思必驰的创始团队", a.Citations[0].Quote);
+    }
+
+    [Theory]
+    // 牠们 points back at 河狸, said in the sentence before (which has nothing of the question: no candidate itself).
+    [InlineData("河狸是北美洲常见的啮齿类，尾巴扁平，善于游泳。", "牠们在建造水坝的时候大幅改变了生态系统，为鲑鱼幼体提供了重要的生境。", "何种动物在建造水坝时会大幅改变生态系统？", "河狸")]
+    // The year asked for is in the sentence before, not in the one that says the question's words.
+    [InlineData("阿斯特家族在1966年将它卖给加拿大商人罗伊·汤姆森。", "也正是在那时，《泰晤士报》开始在报纸的第一版刊登新闻报导。", "从哪一年开始《泰晤士报》在报纸的第一版刊登新闻报导？", "1966年")]
+    public async Task A_quote_takes_the_sentence_before_when_it_refers_back_or_lacks_the_asked_kind(string before, string answering, string question, string answer)
+    {
+        using var index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
+        await index.AddBatchAsync([new Article("a", "文章", "文章\n" + before + answering + "\n另一段落说的是别的事情。")]);
+        var answerer = new QuestionAnswerer(new Searcher(index, new SearchOptions()), fx.Analyzer, new AnswerOptions());
+        var a = await answerer.AskAsync(question);
+        Assert.True(a.Found);
+        Assert.StartsWith(before + answering, a.Citations[0].Quote);
+        Assert.Contains(answer, a.Citations[0].Quote);
+    }
+
+    [Fact]
+    public async Task A_long_sentence_with_the_asked_kind_is_quoted_from_its_start()
+    {
+        const string answering = "阿斯特家族在1966年将《泰晤士报》出售给来自加拿大的大出版商罗伊·汤姆森，报纸从此易手，经营方式、版面和评论的立场也都随之发生了很大的改变。";
+        using var index = await SearchIndex.OpenAsync(TestPaths.NewTempDirectory(), fx.Analyzer);
+        await index.AddBatchAsync([new Article("a", "文章", "文章\n这份报纸创办于伦敦，历史悠久，读者遍及全国各地。" + answering)]);
+        var answerer = new QuestionAnswerer(new Searcher(index, new SearchOptions()), fx.Analyzer, new AnswerOptions());
+        var a = await answerer.AskAsync("阿斯特家族在哪一年出售了《泰晤士报》？");
+        Assert.StartsWith(answering, a.Citations[0].Quote);
     }
 }
