@@ -62,8 +62,8 @@ public sealed class AnswerOptions
     /// (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
     /// sets, with another set's questions as the unanswerable ones, by scripts/train-answerability (README, Evaluation).
     /// </summary>
-    public double[] AnswerabilityWeights { get; set; } = [-5.984, -0.634, -0.092, 5.193, 1.566, 1.951, 1.381, -0.123, -0.224, 3.630, 2.003, -3.357, 4.121, -0.444, 1.084, -6.889, 0.076, 0.610, -0.679, -5.395];
-    public double AnswerabilityThreshold { get; set; } = -0.597;
+    public double[] AnswerabilityWeights { get; set; } = [-6.563, -0.846, -0.151, 5.218, 1.454, 1.834, 1.201, -0.077, -0.275, 3.435, 1.658, -3.282, 4.259, -0.346, 1.277, -6.504, 0.130, 0.594, -0.151, -4.547];
+    public double AnswerabilityThreshold { get; set; } = -0.550;
     /// <summary>A name of the question the answer's passage never mentions, where the sentence names another, makes it "not found" when both are names the dictionary knows this well (its frequency).</summary>
     public int KnownNameFrequency { get; set; } = 500;
     /// <summary>Ranking: how much a missing name lowers a sentence (0 not at all, 1 to nothing).</summary>
@@ -81,7 +81,7 @@ public sealed class AnswerOptions
     /// Learned ranking of candidate sentences, weights of QuestionAnswerer.RankingFeatures (empty: the hand-made rank alone).
     /// Learned on the tune part of the shared sets by scripts/train-answerability ranking (README, Evaluation).
     /// </summary>
-    public double[] RankingWeights { get; set; } = [-0.000, 0.550, 1.024, 0.881, 0.107, 0.197, 0.227, -0.309, 0.061, 0.162, 1.997, -1.087, 1.658, -0.299, 0.337, 0.712, 0.265, 0.521, -0.661];
+    public double[] RankingWeights { get; set; } = [-0.000, 0.545, 0.989, 0.688, 0.229, 0.241, 0.105, -0.171, 0.638, 0.706, 1.712, -0.949, 1.818, -0.419, 0.447, 0.767, 0.174, 0.342, -0.790];
 }
 
 /// <summary>Why an answer was "not found".</summary>
