@@ -62,8 +62,8 @@ public sealed class AnswerOptions
     /// (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
     /// sets, with another set's questions as the unanswerable ones, by scripts/train-answerability (README, Evaluation).
     /// </summary>
-    public double[] AnswerabilityWeights { get; set; } = [-6.563, -0.846, -0.151, 5.218, 1.454, 1.834, 1.201, -0.077, -0.275, 3.435, 1.658, -3.282, 4.259, -0.346, 1.277, -6.504, 0.130, 0.594, -0.151, -4.547];
-    public double AnswerabilityThreshold { get; set; } = -0.550;
+    public double[] AnswerabilityWeights { get; set; } = [-6.549, -0.931, -0.073, 5.298, 1.469, 1.853, 1.226, -0.215, -0.320, 3.488, 1.627, -3.175, 4.176, -0.345, 1.279, -6.497, 0.125, 0.594, -0.123, -4.583];
+    public double AnswerabilityThreshold { get; set; } = -0.573;
     /// <summary>A name of the question the answer's passage never mentions, where the sentence names another, makes it "not found" when both are names the dictionary knows this well (its frequency).</summary>
     public int KnownNameFrequency { get; set; } = 500;
     /// <summary>Ranking: how much a missing name lowers a sentence (0 not at all, 1 to nothing).</summary>
@@ -287,7 +287,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             var evidence = profile.Evidence(folded, context, coverage, characters, passageCoverage, rank, sentence.Hit.Score / Math.Max(top, 1e-9), analyzer);
             scored.Add((sentence, Rank(evidence, sentence.End - sentence.Start), evidence));
         }
-        if (scored.Count == 0) return NotFound(Closest(passages, []), NotFoundReason.NothingMatched, []);
+        if (scored.Count == 0) return NotFound(Closest(passages, [], profile), NotFoundReason.NothingMatched, []);
         scored.Sort((a, b) => b.Score.CompareTo(a.Score));
         // How far each sentence ranks above the next: a best sentence far ahead of the others is likelier an answer than
         // one of many alike (the decision weighs it).
@@ -316,7 +316,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             if (profile.NamesAnother(best.Sentence.Text, absent, analyzer, options.KnownNameFrequency)) reason = NotFoundReason.NameMissing;
         }
         if (reason is not null)
-            return NotFound(Closest(passages, scored), reason.Value, ev.MissingNames) with { Evidence = ev, Candidates = measured };
+            return NotFound(Closest(passages, scored, profile), reason.Value, ev.MissingNames) with { Evidence = ev, Candidates = measured };
 
         var chosen = new List<PassageHitSentence> { Widen(best.Sentence, profile, best.Evidence) };
         foreach (var (s, score, e) in scored.Skip(1))
@@ -424,15 +424,16 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
 
     // The nearest passages of a question not answered: the best sentence of each of the first few passages (one an
     // article), best first, so a reader sees what the corpus says closest to it.
-    private List<Citation> Closest(IReadOnlyList<Searcher.PassageHit> passages, IReadOnlyList<(PassageHitSentence Sentence, double Score, AnswerEvidence Evidence)> scored)
+    private List<Citation> Closest(IReadOnlyList<Searcher.PassageHit> passages, IReadOnlyList<(PassageHitSentence Sentence, double Score, AnswerEvidence Evidence)> scored,
+        QuestionProfile profile)
     {
         var closest = new List<Citation>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (s, _, _) in scored)
+        foreach (var (s, _, e) in scored)
         {
             if (closest.Count >= options.ClosestPassages) break;
             if (!seen.Add(s.Hit.Id)) continue;
-            var w = Widen(s);
+            var w = Widen(s, profile, e); // as it would be quoted, were it the answer
             closest.Add(new Citation(closest.Count + 1, s.Hit.Id, w.Start, w.End, w.Text, s.Hit.Title));
         }
         foreach (var p in passages)
