@@ -172,10 +172,11 @@ internal static class EvalCommand
         return features.WriteLineAsync(JsonSerializer.Serialize(new
         {
             part = PartOf(q.Question), variant, negative, question = text, found = a.Found, best, reason = a.Reason?.ToString(), evidence = a.Evidence,
-            // Every candidate's ranking features and whether its quote holds a gold answer (what the ranking learns from).
-            candidates = negative ? null : a.Candidates.Select(c => new
+            // Every candidate's ranking features and whether its quote holds a gold answer (what the ranking learns from; an
+            // unanswerable question's too, for what the decision may learn of the ranking).
+            candidates = a.Candidates.Select(c => new
             {
-                hit = c.Quote.Length <= 200 && q.Answers.Any(g => g.Length > 0 && c.Quote.Contains(g, StringComparison.Ordinal)),
+                hit = !negative && c.Quote.Length <= 200 && q.Answers.Any(g => g.Length > 0 && c.Quote.Contains(g, StringComparison.Ordinal)),
                 x = c.Features.Select(f => Math.Round(f, 4)),
             }),
         }, CliApp.Json));

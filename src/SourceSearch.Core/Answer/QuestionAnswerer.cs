@@ -45,6 +45,8 @@ public sealed class AnswerOptions
     public int MaxQuoteLength { get; set; } = 200;
     /// <summary>A first quote shorter than this takes in the sentences after it while it stays within this length.</summary>
     public int WidenTo { get; set; } = 160;
+    /// <summary>A quoted sentence shorter than this takes in the sentence before it (in its paragraph, the two within MaxQuoteLength).</summary>
+    public int TakeBeforeBelow { get; set; } = 60;
     /// <summary>Passages given to the LLM.</summary>
     public int LlmPassages { get; set; } = 5;
     /// <summary>Most sentences in an answer.</summary>
@@ -56,11 +58,12 @@ public sealed class AnswerOptions
     /// <summary>
     /// The "found or not found" decision: weights of the evidence of the best sentence — bias, coverage, characterCoverage,
     /// contextCoverage, namesNear, numbersInSentence, kind present (or none asked), focus term, proximity, gramsAround,
-    /// wordsAround, longestMatch, pairShare (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
+    /// wordsAround, longestMatch, pairShare, gapWords, kindNear, novelty, rankScore, rankMargin, passageScore, passageRank / 8
+    /// (see AnswerEvidence) — and the score above which it answers. Learned on the tune part of the shared
     /// sets, with another set's questions as the unanswerable ones, by scripts/train-answerability (README, Evaluation).
     /// </summary>
-    public double[] AnswerabilityWeights { get; set; } = [-12.666, 0.379, 0.548, 5.564, 1.571, 1.960, 2.479, -0.012, 0.052, 4.004, 1.208, -6.327, 7.644];
-    public double AnswerabilityThreshold { get; set; } = -0.086;
+    public double[] AnswerabilityWeights { get; set; } = [-6.549, -0.931, -0.073, 5.298, 1.469, 1.853, 1.226, -0.215, -0.320, 3.488, 1.627, -3.175, 4.176, -0.345, 1.279, -6.497, 0.125, 0.594, -0.123, -4.583];
+    public double AnswerabilityThreshold { get; set; } = -0.573;
     /// <summary>A name of the question the answer's passage never mentions, where the sentence names another, makes it "not found" when both are names the dictionary knows this well (its frequency).</summary>
     public int KnownNameFrequency { get; set; } = 500;
     /// <summary>Ranking: how much a missing name lowers a sentence (0 not at all, 1 to nothing).</summary>
@@ -78,7 +81,7 @@ public sealed class AnswerOptions
     /// Learned ranking of candidate sentences, weights of QuestionAnswerer.RankingFeatures (empty: the hand-made rank alone).
     /// Learned on the tune part of the shared sets by scripts/train-answerability ranking (README, Evaluation).
     /// </summary>
-    public double[] RankingWeights { get; set; } = [0, 0.602, 1.089, 0.872, 0.084, 0.164, 0.290, -0.324, 0.070, 0.198, 1.991, -1.084, 1.731, -0.367, 0.367, 0.790];
+    public double[] RankingWeights { get; set; } = [-0.000, 0.545, 0.989, 0.688, 0.229, 0.241, 0.105, -0.171, 0.638, 0.706, 1.712, -0.949, 1.818, -0.419, 0.447, 0.767, 0.174, 0.342, -0.790];
 }
 
 /// <summary>Why an answer was "not found".</summary>
@@ -104,6 +107,18 @@ public sealed record AnswerEvidence(
     /// <summary>The longest stretch of the question (without its question words) in the sentence, as a share of its length; the share of its character pairs there.</summary>
     public double LongestMatch { get; init; }
     public double PairShare { get; init; }
+    /// <summary>Share of the question's words next to its question word (落户 in 思必驰是哪一年落户苏州的) in the sentence (1 when it has none).</summary>
+    public double GapWords { get; init; }
+    /// <summary>
+    /// How close the kind of answer asked for (a time, a number, a name for 谁/哪里) is to the question's terms in the sentence:
+    /// 1 right beside them, falling with the distance; 0 when the sentence has none, 1 when no kind is asked.
+    /// </summary>
+    public double KindNear { get; init; }
+    /// <summary>Share of the sentence's Han characters that are not the question's: an answer says something the question does not.</summary>
+    public double Novelty { get; init; }
+    /// <summary>The sentence's rank score (QuestionAnswerer's learned rank), and how far it is above the next sentence's (at most 3).</summary>
+    public double RankScore { get; init; }
+    public double RankMargin { get; init; }
 }
 
 /// <summary>
@@ -269,15 +284,22 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             // rest of the question (本鱼体呈银灰色 for 身体是什么颜色): they count too, less.
             double characters = profile.CharacterCoverage(folded, title);
             if (coverage <= 0 && characters <= 0) continue;
-            var evidence = profile.Evidence(folded, context, coverage, characters, passageCoverage, rank, sentence.Hit.Score / Math.Max(top, 1e-9));
+            var evidence = profile.Evidence(folded, context, coverage, characters, passageCoverage, rank, sentence.Hit.Score / Math.Max(top, 1e-9), analyzer);
             scored.Add((sentence, Rank(evidence, sentence.End - sentence.Start), evidence));
         }
-        if (scored.Count == 0) return NotFound(Closest(passages, []), NotFoundReason.NothingMatched, []);
+        if (scored.Count == 0) return NotFound(Closest(passages, [], profile), NotFoundReason.NothingMatched, []);
         scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        // How far each sentence ranks above the next: a best sentence far ahead of the others is likelier an answer than
+        // one of many alike (the decision weighs it).
+        for (int i = 0; i < scored.Count; i++)
+        {
+            double margin = i + 1 < scored.Count ? Math.Min(MaxMargin, scored[i].Score - scored[i + 1].Score) : MaxMargin;
+            scored[i] = scored[i] with { Evidence = scored[i].Evidence with { RankScore = scored[i].Score, RankMargin = margin } };
+        }
         // For measuring (eval --features): each candidate as ranked, with what it would quote.
         var measured = scored.Select(c =>
         {
-            var w = Widen(c.Sentence);
+            var w = Widen(c.Sentence, profile, c.Evidence);
             return new AnswerCandidate(w.Text, RankingFeatures(c.Evidence, HandRank(c.Evidence), c.Sentence.End - c.Sentence.Start));
         }).ToList();
         var best = scored[0];
@@ -294,13 +316,16 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             if (profile.NamesAnother(best.Sentence.Text, absent, analyzer, options.KnownNameFrequency)) reason = NotFoundReason.NameMissing;
         }
         if (reason is not null)
-            return NotFound(Closest(passages, scored), reason.Value, ev.MissingNames) with { Evidence = ev, Candidates = measured };
+            return NotFound(Closest(passages, scored, profile), reason.Value, ev.MissingNames) with { Evidence = ev, Candidates = measured };
 
-        var chosen = new List<PassageHitSentence> { Widen(best.Sentence) };
+        var chosen = new List<PassageHitSentence> { Widen(best.Sentence, profile, best.Evidence) };
         foreach (var (s, score, e) in scored.Skip(1))
         {
             if (chosen.Count >= options.MaxSentences || score < best.Score * 0.85) break;
-            if (Answerable(e) is not null) continue;
+            // A second quote is judged on what it holds of the question: where it ranks (its passage's rank, its lead over
+            // the next sentence) was weighed for the question by the best sentence, and a close second should not lose on it.
+            var asFirst = e with { RankScore = ev.RankScore, RankMargin = ev.RankMargin, PassageRank = ev.PassageRank, PassageScore = ev.PassageScore };
+            if (Answerable(asFirst) is not null) continue;
             if (chosen.Any(c => c.Hit.Id == s.Hit.Id && c.Start < s.End && s.Start < c.End)) continue;
             chosen.Add(s);
         }
@@ -337,14 +362,15 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
     /// What a learned rank weighs (AnswerOptions.RankingWeights, by scripts/train-answerability): bias, coverage,
     /// characterCoverage, contextCoverage, namesNear, numbersInSentence, kind present (or none asked), proximity,
     /// gramsAround, wordsAround, the passage's score (share of the best's), its rank / 8, the log of the hand-made rank,
-    /// the sentence's length / 200, and how it echoes the question (LongestMatch, PairShare).
+    /// the sentence's length / 200, how it echoes the question (LongestMatch, PairShare), the question's words beside its gap
+    /// (GapWords), how near them the asked kind is (KindNear), and how much it says beyond the question (Novelty).
     /// </summary>
     internal static double[] RankingFeatures(AnswerEvidence e, double hand, int length) =>
     [
         1, e.Coverage, e.CharacterCoverage, e.ContextCoverage, e.NamesNear, e.NumbersInSentence,
         e.Asked == AnswerKind.None || e.KindPresent ? 1 : 0, e.Proximity, e.GramsAround, e.WordsAround,
         Math.Max(0, e.PassageScore), e.PassageRank / 8.0, Math.Log(Math.Max(hand, 0) + 1e-3), length / 200.0,
-        e.LongestMatch, e.PairShare,
+        e.LongestMatch, e.PairShare, e.GapWords, e.KindNear, e.Novelty,
     ];
 
     // The hand-made rank: the share of the question the sentence holds, times what it has of the question's names and
@@ -378,6 +404,8 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         return NotFoundReason.TooLittle;
     }
 
+    private const double MaxMargin = 3;
+
     /// <summary>The answerability score: bias plus each feature of the evidence times its weight, in the order of the weights.</summary>
     internal double Answerability(AnswerEvidence e)
     {
@@ -385,7 +413,8 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         [
             1, e.Coverage, e.CharacterCoverage, e.ContextCoverage, e.NamesNear, e.NumbersInSentence,
             e.Asked == AnswerKind.None || e.KindPresent ? 1 : 0, e.HasFocusTerm ? 1 : 0, e.Proximity, e.GramsAround, e.WordsAround,
-            e.LongestMatch, e.PairShare,
+            e.LongestMatch, e.PairShare, e.GapWords, e.KindNear, e.Novelty, e.RankScore, e.RankMargin,
+            Math.Max(0, e.PassageScore), e.PassageRank / 8.0,
         ];
         var w = options.AnswerabilityWeights;
         double z = 0;
@@ -395,15 +424,16 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
 
     // The nearest passages of a question not answered: the best sentence of each of the first few passages (one an
     // article), best first, so a reader sees what the corpus says closest to it.
-    private List<Citation> Closest(IReadOnlyList<Searcher.PassageHit> passages, IReadOnlyList<(PassageHitSentence Sentence, double Score, AnswerEvidence Evidence)> scored)
+    private List<Citation> Closest(IReadOnlyList<Searcher.PassageHit> passages, IReadOnlyList<(PassageHitSentence Sentence, double Score, AnswerEvidence Evidence)> scored,
+        QuestionProfile profile)
     {
         var closest = new List<Citation>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (s, _, _) in scored)
+        foreach (var (s, _, e) in scored)
         {
             if (closest.Count >= options.ClosestPassages) break;
             if (!seen.Add(s.Hit.Id)) continue;
-            var w = Widen(s);
+            var w = Widen(s, profile, e); // as it would be quoted, were it the answer
             closest.Add(new Citation(closest.Count + 1, s.Hit.Id, w.Start, w.End, w.Text, s.Hit.Title));
         }
         foreach (var p in passages)
@@ -428,18 +458,54 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
     private static partial System.Text.RegularExpressions.Regex CitationLike();
 
     // A short sentence is widened by the sentences after it in its passage, up to WidenTo characters:
-    // the answer often follows the sentence that repeats the question's words.
-    private PassageHitSentence Widen(PassageHitSentence s)
+    // the answer often follows the sentence that repeats the question's words. It often precedes one that refers back to
+    // it (这导致, 牠们, 次年), that lacks the kind of answer asked for (when the one before has it), or that is short: such
+    // a sentence takes the one before it too.
+    private PassageHitSentence Widen(PassageHitSentence s, QuestionProfile? profile = null, AnswerEvidence? evidence = null)
     {
+        string text = s.Hit.ArticleText;
+        int start = s.Start;
+        if (profile is not null && evidence is not null && Previous(s) is { } prev && s.End - prev.Start <= options.MaxQuoteLength)
+        {
+            string here = analyzer.FoldToString(text[s.Start..s.End]);
+            if (s.End - s.Start < options.TakeBeforeBelow || RefersBack(here) || (!KindIn(evidence, here, profile) && KindIn(evidence, analyzer.FoldToString(text[prev.Start..prev.End]), profile)))
+                start = prev.Start;
+        }
         int end = s.End;
         // Past the passage's end too: passages are cut by length, an answer's next sentence is not.
-        string text = s.Hit.ArticleText;
-        foreach (var next in Sentences.Split(text, s.End, Math.Min(text.Length, Math.Max(s.Hit.End, s.Start + options.WidenTo + 1)), options.MaxQuoteLength))
+        foreach (var next in Sentences.Split(text, s.End, Math.Min(text.Length, Math.Max(s.Hit.End, start + options.WidenTo + 1)), options.MaxQuoteLength))
         {
-            if (next.End - s.Start > options.WidenTo) break;
+            if (next.End - start > options.WidenTo) break;
             end = next.End;
         }
-        return s with { End = end };
+        return s with { Start = start, End = end };
+    }
+
+    // The sentence before, in the same paragraph (null at its start).
+    private (int Start, int End)? Previous(PassageHitSentence s)
+    {
+        string text = s.Hit.ArticleText;
+        int paragraph = s.Start == 0 ? 0 : text.LastIndexOf('\n', s.Start - 1) + 1;
+        var before = Sentences.Split(text, Math.Max(paragraph, s.Start - options.MaxQuoteLength), s.Start, options.MaxQuoteLength).ToList();
+        return before.Count == 0 ? null : before[^1];
+    }
+
+    // The asked kind (a time, a number, a name for 谁/哪里) in a folded text; true when none is asked.
+    private bool KindIn(AnswerEvidence e, string folded, QuestionProfile profile) => e.Asked switch
+    {
+        AnswerKind.Time => QuestionProfile.HasTime(folded),
+        AnswerKind.Number => QuestionProfile.HasNumber(folded),
+        _ => !profile.AsksName || profile.HasName(folded, analyzer),
+    };
+
+    // A sentence whose first words point back at the one before: a pronoun or demonstrative (他, 牠们, 该, 这), or a time said
+    // relative to it (次年, 同年).
+    private static bool RefersBack(string folded)
+    {
+        var head = folded.AsSpan(0, Math.Min(4, folded.Length));
+        return head.IndexOfAny("他她它牠其该这此") >= 0
+               || folded.StartsWith("次年", StringComparison.Ordinal) || folded.StartsWith("同年", StringComparison.Ordinal)
+               || folded.StartsWith("翌年", StringComparison.Ordinal) || folded.StartsWith("随后", StringComparison.Ordinal);
     }
 
 
@@ -471,6 +537,10 @@ internal sealed partial class QuestionProfile
     public IReadOnlyList<string> Numbers { get; init; } = [];
     /// <summary>The question folded, its question words and punctuation as '|' (where a match may not run through).</summary>
     public string Plain { get; init; } = "";
+    /// <summary>The content words right before and after its question words (落户 in 思必驰是哪一年落户苏州的): the answer is said beside them.</summary>
+    public IReadOnlyList<string> GapWords { get; init; } = [];
+    /// <summary>It asks for a name (谁, 哪里, 哪个国家): the answer is a person, a place or an organisation.</summary>
+    public bool AsksName { get; init; }
     public required string NotFound { get; init; }
     public bool English { get; init; }
     public bool Traditional { get; init; }
@@ -480,6 +550,9 @@ internal sealed partial class QuestionProfile
     {
         "时间", "时候", "时期", "地方", "地区", "方式", "方法", "原因", "东西", "人物", "名字", "名称", "国家", "城市", "类型", "样子", "意思", "作用",
     };
+
+    // A name is asked: who, where, which country or city.
+    private static readonly string[] NameCues = ["谁", "哪位", "何人", "什么人", "哪里", "哪儿", "何地", "何处", "什么地方", "在哪", "哪个国家", "哪国", "哪个城市", "哪座", "哪所", "哪家", "哪支", "哪队"];
 
     private static readonly string[] EnglishNumberCues = ["how many", "how much", "what year", "which year", "how long", "how old", "what percentage"];
 
@@ -539,6 +612,18 @@ internal sealed partial class QuestionProfile
                                          || (!dictionary.IsWord(w) && w.Length >= 3 && !Searcher.FunctionCharacters.Contains(w[^1..]))
                                          || !w.Any(c => CharClass.IsHan(c))))
             .Distinct().ToList();
+        // The content words nearest each question word, one on each side (particles and 是 skipped): what the answer is said beside.
+        var gap = new List<string>();
+        foreach (var (aStart, aEnd) in asking)
+        {
+            var before = words0.LastOrDefault(t => t.End <= aStart && IsContent(t));
+            var after = words0.FirstOrDefault(t => t.Start >= aEnd && IsContent(t));
+            foreach (var t in new[] { before, after })
+                if (t.Term is not null && !gap.Contains(t.Term)) gap.Add(t.Term);
+        }
+        bool IsContent(Token t) => t.Term.Length >= 2 && CharClass.IsHan(t.Term[0]) && !Asking(t)
+                                   && !Searcher.FunctionCharacters.Contains(t.Term) && !Searcher.QuestionWords.Contains(t.Term);
+        bool asksName = !asksTime && !asksNumber && NameCues.Any(folded.Contains);
         // Its numbers: digits of two or more (1992, 50), not 1 or 2 (一个, 两家 fold to digits too).
         var numbers = tokens.Where(t => t.Type == TokenType.Number && !t.IsPart && t.Term.Length >= 2 && t.Term.All(c => char.IsAsciiDigit(c) || c == '.'))
             .Select(t => t.Term).Distinct().ToList();
@@ -551,6 +636,8 @@ internal sealed partial class QuestionProfile
             Asked = asksTime ? AnswerKind.Time : asksNumber ? AnswerKind.Number : AnswerKind.None,
             Names = names,
             Plain = PlainOf(question, asking, analyzer),
+            GapWords = gap,
+            AsksName = asksName,
             Numbers = numbers,
             English = english,
             Traditional = traditional,
@@ -599,7 +686,8 @@ internal sealed partial class QuestionProfile
     }
 
     /// <summary>What a candidate sentence (folded, squashed) has of the question; its context is its title and the text just before it.</summary>
-    public AnswerEvidence Evidence(string folded, string context, double coverage, double characters, double passageCoverage, int rank, double passageScore)
+    public AnswerEvidence Evidence(string folded, string context, double coverage, double characters, double passageCoverage, int rank, double passageScore,
+        Analyzer? analyzer = null)
     {
         double near = 1;
         var missing = new List<string>();
@@ -633,8 +721,70 @@ internal sealed partial class QuestionProfile
             WordsAround = wordsThere,
             LongestMatch = echo.LongestMatch,
             PairShare = echo.PairShare,
+            GapWords = GapWords.Count == 0 ? 1 : GapWords.Count(w => folded.Contains(w, StringComparison.Ordinal)) / (double)GapWords.Count,
+            KindNear = KindNear(folded, analyzer),
+            Novelty = Novelty(folded),
         };
     }
+
+    // Where the asked kind is in the sentence (a time, a number, a name the question does not have), its distance in
+    // characters to the nearest of the question's words beside the gap (or any of its terms when those are absent).
+    private double KindNear(string folded, Analyzer? analyzer)
+    {
+        List<(int Start, int End)> kinds;
+        if (Asked == AnswerKind.Time) kinds = [.. TimeExpression().Matches(folded).Select(m => (m.Index, m.Index + m.Length))];
+        else if (Asked == AnswerKind.Number) kinds = [.. NumberRun().Matches(folded).Select(m => (m.Index, m.Index + m.Length))];
+        else if (AsksName && analyzer is not null) kinds = NamesIn(folded, analyzer);
+        else return 1;
+        if (kinds.Count == 0) return 0;
+        var anchors = Occurrences(folded, GapWords);
+        if (anchors.Count == 0) anchors = Occurrences(folded, Terms().Select(t => t.Term));
+        if (anchors.Count == 0) return 0;
+        int best = int.MaxValue;
+        foreach (var (ks, ke) in kinds)
+            foreach (var (a, b) in anchors)
+                best = Math.Min(best, Math.Max(0, Math.Max(ks - b, a - ke)));
+        return 1 / (1 + best / 8.0);
+    }
+
+    private static List<(int Start, int End)> Occurrences(string folded, IEnumerable<string> terms)
+    {
+        var found = new List<(int, int)>();
+        foreach (var t in terms)
+            for (int at = folded.IndexOf(t, StringComparison.OrdinalIgnoreCase); at >= 0 && t.Length > 0; at = folded.IndexOf(t, at + t.Length, StringComparison.OrdinalIgnoreCase))
+                found.Add((at, at + t.Length));
+        return found;
+    }
+
+    // Names in the sentence the question does not have: ones the dictionary tags, unknown words of three or more Han
+    // characters (transliterations), Latin words.
+    /// <summary>The folded text names someone or somewhere the question does not.</summary>
+    public bool HasName(string folded, Analyzer analyzer) => NamesIn(folded, analyzer).Count > 0;
+
+    private List<(int Start, int End)> NamesIn(string folded, Analyzer analyzer)
+    {
+        var dictionary = analyzer.Segmenter.Dictionary;
+        return [.. analyzer.Analyze(folded, Script.Unknown)
+            .Where(t => t.Type == TokenType.Word && !t.IsPart && t.Term.Length >= 2 && !Words.Contains(t.Term)
+                        && (dictionary.IsName(t.Term) || (!dictionary.IsWord(t.Term) && t.Term.Length >= 3 && CharClass.IsHan(t.Term[0]))))
+            .Select(t => (t.Start, t.End))];
+    }
+
+    private double Novelty(string folded)
+    {
+        var asked = new HashSet<char>(Plain);
+        int han = 0, fresh = 0;
+        foreach (char c in folded)
+        {
+            if (!CharClass.IsHan(c)) continue;
+            han++;
+            if (!asked.Contains(c)) fresh++;
+        }
+        return han == 0 ? 0 : fresh / (double)han;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[0-9一二三四五六七八九十百千万亿两〇零]+")]
+    private static partial System.Text.RegularExpressions.Regex NumberRun();
 
     // A name is held when it is there, or (a long one) most of its grams are: 蓝线裸顶鲷 as 裸顶鲷 ... 蓝线.
     private static bool Holds(string text, string name)
