@@ -258,17 +258,18 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         double top = passages[0].Score;
         var candidates = new List<(PassageHitSentence Sentence, string Folded, int Rank, string Context, double PassageCoverage)>();
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Passages and sentences are folded through the searcher, which keeps them: the same ones are weighed question after question.
         foreach (var (p, rank) in passages.Select((p, i) => (p, i)))
         {
             if (!titles.TryGetValue(p.Id, out var title))
                 titles[p.Id] = title = Squash(analyzer.FoldToString(p.Title));
-            double passageCoverage = profile.Coverage(Squash(analyzer.FoldToString(p.ArticleText[p.Start..p.End])), null);
+            double passageCoverage = profile.Coverage(Squash(searcher.FoldToString(p, p.Start, p.End)), null);
             foreach (var s in Sentences.Split(p.ArticleText, p.Start, p.End, options.MaxQuoteLength))
             {
                 // A name may be said just before the sentence that answers (他, 该公司 then refer to it): the text just before counts as its context.
                 int from = Math.Max(p.Start, s.Start - options.ContextBefore);
-                string context = title + "\n" + Squash(analyzer.FoldToString(p.ArticleText[from..s.Start]));
-                candidates.Add((new PassageHitSentence(p, s.Start, s.End), Squash(analyzer.FoldToString(p.ArticleText[s.Start..s.End])), rank, context, passageCoverage));
+                string context = title + "\n" + Squash(searcher.FoldToString(p, from, s.Start));
+                candidates.Add((new PassageHitSentence(p, s.Start, s.End), Squash(searcher.FoldToString(p, s.Start, s.End)), rank, context, passageCoverage));
             }
         }
         // A question term found in few of the candidate sentences tells them apart (叶柄); one in
@@ -311,7 +312,7 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         if (reason is null && ev.MissingNames.Count > 0)
         {
             var hit = best.Sentence.Hit;
-            string around = titles[hit.Id] + "\n" + Squash(analyzer.FoldToString(hit.ArticleText[hit.Start..hit.End]));
+            string around = titles[hit.Id] + "\n" + Squash(searcher.FoldToString(hit, hit.Start, hit.End));
             var absent = ev.MissingNames.Where(n => !around.Contains(n, StringComparison.OrdinalIgnoreCase)).ToList();
             if (profile.NamesAnother(best.Sentence.Text, absent, analyzer, options.KnownNameFrequency)) reason = NotFoundReason.NameMissing;
         }
@@ -467,8 +468,8 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
         int start = s.Start;
         if (profile is not null && evidence is not null && Previous(s) is { } prev && s.End - prev.Start <= options.MaxQuoteLength)
         {
-            string here = analyzer.FoldToString(text[s.Start..s.End]);
-            if (s.End - s.Start < options.TakeBeforeBelow || RefersBack(here) || (!KindIn(evidence, here, profile) && KindIn(evidence, analyzer.FoldToString(text[prev.Start..prev.End]), profile)))
+            string here = searcher.FoldToString(s.Hit, s.Start, s.End);
+            if (s.End - s.Start < options.TakeBeforeBelow || RefersBack(here) || (!KindIn(evidence, here, profile) && KindIn(evidence, searcher.FoldToString(s.Hit, prev.Start, prev.End), profile)))
                 start = prev.Start;
         }
         int end = s.End;
