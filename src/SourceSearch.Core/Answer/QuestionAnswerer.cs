@@ -27,8 +27,11 @@ public sealed record AnswerResult(
     public Notice? NoticeMessage { get; init; }
     /// <summary>What the best sentence had of the question (extractive answers; for measuring, not shown).</summary>
     public AnswerEvidence? Evidence { get; init; }
-    /// <summary>Every candidate sentence as ranked, best first, with its ranking features (for measuring and learning, not shown).</summary>
-    public IReadOnlyList<AnswerCandidate> Candidates { get; init; } = [];
+    /// <summary>
+    /// Every candidate sentence as ranked, best first, with its ranking features (for measuring and learning, not shown).
+    /// Worked out when enumerated: quoting every candidate is not for answering.
+    /// </summary>
+    public IEnumerable<AnswerCandidate> Candidates { get; init; } = [];
 }
 
 /// <summary>A candidate sentence: what it would quote (widened as a first quote is) and its ranking features.</summary>
@@ -297,12 +300,12 @@ public sealed partial class QuestionAnswerer(Searcher searcher, Analyzer analyze
             double margin = i + 1 < scored.Count ? Math.Min(MaxMargin, scored[i].Score - scored[i + 1].Score) : MaxMargin;
             scored[i] = scored[i] with { Evidence = scored[i].Evidence with { RankScore = scored[i].Score, RankMargin = margin } };
         }
-        // For measuring (eval --features): each candidate as ranked, with what it would quote.
+        // For measuring (eval --features): each candidate as ranked, with what it would quote; only when asked for.
         var measured = scored.Select(c =>
         {
             var w = Widen(c.Sentence, profile, c.Evidence);
             return new AnswerCandidate(w.Text, RankingFeatures(c.Evidence, HandRank(c.Evidence), c.Sentence.End - c.Sentence.Start));
-        }).ToList();
+        });
         var best = scored[0];
         var ev = best.Evidence;
         var reason = Answerable(ev);

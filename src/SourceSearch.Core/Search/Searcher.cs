@@ -200,14 +200,8 @@ public sealed class Searcher(SearchIndex index, SearchOptions options, OpenCcCon
         Task<string?> TextOf(long doc) => CachedTextAsync(textCache, doc, cancel);
         // Texts are read in one statement for all the articles a step needs, not one by one.
         Task Prefetch(IEnumerable<long> docs) => index.TextsAsync(docs, textCache, cancel);
-        // A passage folded for re-ranking is folded once: its snippet's highlights are found in the same folding.
-        var foldCache = new Dictionary<(long Doc, int Start), MappedText>();
-        async Task<MappedText> FoldedPassage(SearchIndex.Candidate c)
-        {
-            if (!foldCache.TryGetValue((c.Doc, c.Start), out var f))
-                foldCache[(c.Doc, c.Start)] = f = _folded.Fold(c.Doc, c.Start, PassageText(await TextOf(c.Doc), c) ?? "");
-            return f;
-        }
+        // A passage folded for re-ranking is folded once (kept across requests): its snippet's highlights are found in the same folding.
+        async Task<MappedText> FoldedPassage(SearchIndex.Candidate c) => _folded.Fold(c.Doc, c.Start, PassageText(await TextOf(c.Doc), c) ?? "");
 
         // Exact phrases: the index matched their grams in a row; the folded passage (or title, for title:"…")
         // must contain the phrase itself. Each group of alternatives (a OR "b") needs one to hold.

@@ -347,13 +347,12 @@ public sealed class LuceneIndex : IFullTextIndex
             foreach (var leaf in searcher.IndexReader.Leaves)
             {
                 var reader = leaf.AtomicReader;
-                var docs = reader.GetNumericDocValues(DocField);
+                var docs = PassageColumns.Of(reader).Doc;
                 var live = reader.LiveDocs;
-                for (int i = 0; i < reader.MaxDoc; i++)
+                for (int i = 0; i < docs.Length; i++)
                 {
                     if (live is not null && !live.Get(i)) continue;
-                    long doc = docs?.Get(i) ?? -1;
-                    counts[doc] = counts.GetValueOrDefault(doc) + 1;
+                    counts[docs[i]] = counts.GetValueOrDefault(docs[i]) + 1;
                 }
             }
         }
